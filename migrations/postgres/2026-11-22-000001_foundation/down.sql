@@ -1,0 +1,15 @@
+DROP TABLE audit_log;
+DROP TABLE mail_outbox;
+DROP TABLE actions;
+DROP TABLE concerns;
+DROP TABLE comments;
+DROP TABLE answers;
+DROP TABLE responses;
+DROP TABLE invitation_tokens;
+DROP TABLE invitations;
+DROP TABLE survey_versions;
+DROP TABLE login_throttle;
+DROP TABLE api_keys;
+DROP TABLE team_roles;
+DROP TABLE users;
+DROP TABLE teams;

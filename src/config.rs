@@ -1,0 +1,315 @@
+//! Typed settings from an optional TOML file and the environment, checked once at start.
+//!
+//! Every key has the same name in both places (the file may use lower case). The environment
+//! wins over the file. Unknown keys in the file are refused, and secrets never reach `Debug`.
+
+use crate::db::DatabaseUrl;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use validator::ValidateEmail;
+
+/// Every key the service reads, with the README's description kept in one place.
+pub const KEYS: &[(&str, &str)] = &[
+    ("DATABASE_URL", "sqlite://PATH or postgres://...; default sqlite://data/crt-feedback.db"),
+    ("PUBLIC_URL", "base of links in emails and cards; default http://localhost:8080"),
+    ("BIND_ADDRESS", "address the server listens on; default 127.0.0.1:8080"),
+    ("SMTP_URL", "smtp://host:port or smtps://user:pass@host; unset = write .eml files"),
+    ("MAIL_FROM", "sender of invitation emails; default crt-feedback@localhost"),
+    ("MAIL_DIR", "folder for .eml files when SMTP_URL is unset; default data/mail"),
+    ("SESSION_KEY", "at least 64 random bytes, hex or base64; unset = a new key each start"),
+    ("SESSION_IDLE_MINUTES", "staff sessions end after this idle time; default 30"),
+    ("INVITATION_EXPIRY_DAYS", "days an invitation link works; default 28"),
+    ("REMINDER_AFTER_DAYS", "days before the one reminder email; default 7"),
+    ("SURVEYS_DIR", "folder of extra or overriding questionnaire .toml files; optional"),
+    ("TEMPLATES_DIR", "folder of overriding .hbs templates; optional"),
+    ("RISK_TERMS_FILE", "text file, one risk phrase a line, replacing the built-in list; optional"),
+    ("NATIONAL_HELP", "urgent-help line shown on every public page; default NHS 111 option 2, Samaritans, 999"),
+    ("DB_POOL_SIZE", "database connections per server; default 8"),
+    ("RATE_LIMIT_PER_MINUTE", "requests per minute per address on survey, code and sign-in routes; default 120"),
+    ("LOGIN_MAX_FAILURES", "failed sign-ins before an email is locked; default 5"),
+    ("LOGIN_LOCK_MINUTES", "how long a locked sign-in stays locked; default 15"),
+    ("MAIL_RETRY_BASE_SECONDS", "first wait before retrying a failed send, doubling to an hour; default 30"),
+    ("MAIL_POLL_SECONDS", "how often the outbox is checked when nothing wakes it; default 5"),
+    ("LOG_FORMAT", "text or json; default text"),
+];
+
+/// A value that must never be printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a secret value.
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The validated settings the application is built from.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: Secret<DatabaseUrl>,
+    pub public_url: String,
+    pub bind_address: String,
+    pub smtp_url: Option<Secret<String>>,
+    pub mail_from: String,
+    pub mail_dir: PathBuf,
+    pub session_key: Option<Secret<Vec<u8>>>,
+    pub session_idle_minutes: u32,
+    pub invitation_expiry_days: u32,
+    pub reminder_after_days: u32,
+    pub surveys_dir: Option<PathBuf>,
+    pub templates_dir: Option<PathBuf>,
+    pub risk_terms_file: Option<PathBuf>,
+    pub national_help: String,
+    pub db_pool_size: u32,
+    pub rate_limit_per_minute: u32,
+    pub login_max_failures: u32,
+    pub login_lock_minutes: u32,
+    pub mail_retry_base_seconds: u32,
+    pub mail_poll_seconds: u32,
+    pub log_format: LogFormat,
+}
+
+/// A setting that could not be used, naming the key.
+#[derive(Debug, thiserror::Error)]
+#[error("setting {key} {problem}")]
+pub struct SettingsError {
+    pub key: String,
+    pub problem: String,
+}
+
+fn bad(key: &str, problem: impl Into<String>) -> SettingsError {
+    SettingsError { key: key.to_string(), problem: problem.into() }
+}
+
+const DEFAULT_NATIONAL_HELP: &str = "If you need help now: call NHS 111 and choose option 2 for mental health, \
+     call Samaritans free on 116 123 at any time, or call 999 if a life is at risk.";
+
+impl Settings {
+    /// Loads settings from the process environment and, when given, a TOML file.
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env.get("CRT_CONFIG").map(PathBuf::from));
+        let mut values = match file {
+            Some(path) => read_file(&path)?,
+            None => BTreeMap::new(),
+        };
+        for (key, _) in KEYS {
+            if let Some(v) = env.get(*key) {
+                values.insert((*key).to_string(), v.clone());
+            }
+            let file_key = format!("{key}_FILE");
+            if let Some(path) = env.get(&file_key) {
+                let secret = std::fs::read_to_string(path)
+                    .map_err(|e| bad(&file_key, format!("cannot be read: {e}")))?;
+                values.insert((*key).to_string(), secret.trim().to_string());
+            }
+        }
+        Self::from_values(&values)
+    }
+
+    /// Builds settings from key/value pairs (keys as in [`KEYS`]); used by `load` and tests.
+    pub fn from_values(values: &BTreeMap<String, String>) -> Result<Self, SettingsError> {
+        for key in values.keys() {
+            if !KEYS.iter().any(|(k, _)| k == key) {
+                return Err(bad(key, "is not a known setting"));
+            }
+        }
+        let get = |key: &str| values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let number = |key: &str, default: u32, min: u32, max: u32| -> Result<u32, SettingsError> {
+            match get(key) {
+                None => Ok(default),
+                Some(v) => match v.parse::<u32>() {
+                    Ok(n) if (min..=max).contains(&n) => Ok(n),
+                    _ => Err(bad(key, format!("must be a whole number from {min} to {max}, not `{v}`"))),
+                },
+            }
+        };
+
+        let database_url = DatabaseUrl::parse(get("DATABASE_URL").unwrap_or("sqlite://data/crt-feedback.db"))
+            .map_err(|e| bad("DATABASE_URL", e.to_string()))?;
+
+        let public_url = get("PUBLIC_URL").unwrap_or("http://localhost:8080").trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
+            || public_url.split("://").nth(1).is_none_or(str::is_empty)
+        {
+            return Err(bad("PUBLIC_URL", "must start with http:// or https:// and name a host"));
+        }
+
+        let bind_address = get("BIND_ADDRESS").unwrap_or("127.0.0.1:8080").to_string();
+        if bind_address.parse::<std::net::SocketAddr>().is_err() && !bind_address.contains(':') {
+            return Err(bad("BIND_ADDRESS", "must be HOST:PORT"));
+        }
+
+        let smtp_url = match get("SMTP_URL") {
+            None => None,
+            Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(Secret::new(v.to_string())),
+            Some(_) => return Err(bad("SMTP_URL", "must start with smtp:// or smtps://")),
+        };
+
+        let mail_from = get("MAIL_FROM").unwrap_or("crt-feedback@localhost").to_string();
+        let address_part = mail_from
+            .rsplit_once('<')
+            .map(|(_, a)| a.trim_end_matches('>'))
+            .unwrap_or(&mail_from);
+        if !address_part.validate_email() && !address_part.ends_with("@localhost") {
+            return Err(bad("MAIL_FROM", "must be an email address"));
+        }
+
+        let session_key = match get("SESSION_KEY") {
+            None => None,
+            Some(v) => {
+                let bytes = hex::decode(v)
+                    .ok()
+                    .or_else(|| {
+                        use base64::Engine;
+                        base64::engine::general_purpose::STANDARD.decode(v).ok()
+                    })
+                    .ok_or_else(|| bad("SESSION_KEY", "must be hex or base64"))?;
+                if bytes.len() < 64 {
+                    return Err(bad("SESSION_KEY", "must be at least 64 bytes"));
+                }
+                Some(Secret::new(bytes))
+            }
+        };
+
+        let log_format = match get("LOG_FORMAT").unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(bad("LOG_FORMAT", format!("must be text or json, not `{other}`"))),
+        };
+
+        Ok(Settings {
+            database_url: Secret::new(database_url),
+            public_url,
+            bind_address,
+            smtp_url,
+            mail_from,
+            mail_dir: PathBuf::from(get("MAIL_DIR").unwrap_or("data/mail")),
+            session_key,
+            session_idle_minutes: number("SESSION_IDLE_MINUTES", 30, 1, 24 * 60)?,
+            invitation_expiry_days: number("INVITATION_EXPIRY_DAYS", 28, 1, 365)?,
+            reminder_after_days: number("REMINDER_AFTER_DAYS", 7, 1, 365)?,
+            surveys_dir: get("SURVEYS_DIR").map(PathBuf::from),
+            templates_dir: get("TEMPLATES_DIR").map(PathBuf::from),
+            risk_terms_file: get("RISK_TERMS_FILE").map(PathBuf::from),
+            national_help: get("NATIONAL_HELP").unwrap_or(DEFAULT_NATIONAL_HELP).to_string(),
+            db_pool_size: number("DB_POOL_SIZE", 8, 1, 256)?,
+            rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 120, 1, 1_000_000)?,
+            login_max_failures: number("LOGIN_MAX_FAILURES", 5, 1, 100)?,
+            login_lock_minutes: number("LOGIN_LOCK_MINUTES", 15, 1, 24 * 60)?,
+            mail_retry_base_seconds: number("MAIL_RETRY_BASE_SECONDS", 30, 1, 3600)?,
+            mail_poll_seconds: number("MAIL_POLL_SECONDS", 5, 1, 3600)?,
+            log_format,
+        })
+    }
+
+    /// Whether cookies must be marked Secure (the service is reached over HTTPS).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Reads the TOML file into upper-case keys, refusing anything that is not a setting.
+fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SettingsError> {
+    let key = "CRT_CONFIG";
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(key, format!("file {} cannot be read: {e}", path.display())))?;
+    let table: toml::Table =
+        toml::from_str(&text).map_err(|e| bad(key, format!("file {} is not valid TOML: {e}", path.display())))?;
+    let mut values = BTreeMap::new();
+    for (name, value) in table {
+        let upper = name.to_ascii_uppercase();
+        if !KEYS.iter().any(|(k, _)| *k == upper) {
+            return Err(bad(&name, format!("in {} is not a known setting", path.display())));
+        }
+        let text = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => return Err(bad(&name, "must be a string or a number")),
+        };
+        values.insert(upper, text);
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::from_values(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn defaults_use_an_embedded_sqlite_file_under_data() {
+        let s = with(&[]).unwrap();
+        assert_eq!(s.database_url.expose().to_string(), "sqlite://data/crt-feedback.db");
+        assert_eq!(s.invitation_expiry_days, 28);
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_in_the_error() {
+        let err = with(&[("DATABSE_URL", "sqlite://x.db")]).unwrap_err();
+        assert_eq!(err.key, "DATABSE_URL");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let err = with(&[("DATABASE_URL", "mysql://localhost/crt")]).unwrap_err();
+        assert_eq!(err.key, "DATABASE_URL");
+        assert!(err.to_string().contains("mysql"));
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_with_the_key() {
+        let err = with(&[("INVITATION_EXPIRY_DAYS", "0")]).unwrap_err();
+        assert_eq!(err.key, "INVITATION_EXPIRY_DAYS");
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let key = "ab".repeat(64);
+        let s = with(&[
+            ("SMTP_URL", "smtp://user:hunter2@mail.example:25"),
+            ("SESSION_KEY", key.as_str()),
+            ("DATABASE_URL", "postgres://crt:pw123@db/crt"),
+        ])
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"));
+        assert!(!shown.contains("pw123"));
+        assert!(!shown.contains(&key));
+    }
+
+    #[test]
+    fn a_file_with_an_unknown_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crt.toml");
+        std::fs::write(&path, "database_url = \"sqlite://a.db\"\ncolour = \"blue\"\n").unwrap();
+        let err = read_file(&path).unwrap_err();
+        assert_eq!(err.key, "colour");
+    }
+}

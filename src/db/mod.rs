@@ -1,0 +1,153 @@
+//! The database: one connection type over SQLite or PostgreSQL, a pool, embedded migrations.
+
+pub mod schema;
+mod url;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
+
+pub use url::{DatabaseUrl, DatabaseUrlError};
+
+/// One connection type for both backends, so every query is written once.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// A pooled connection.
+pub type Pool = r2d2::Pool<ConnectionManager>;
+/// A connection checked out of the pool.
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Opens connections for the backend named by the URL's scheme.
+///
+/// diesel's own `AnyConnection` manager tries PostgreSQL and then treats any other string as a
+/// SQLite file name, hiding the real error; this one reports it.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    /// A manager for an already parsed URL.
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+/// SQLite settings applied on every new connection. `busy_timeout` comes first: switching to WAL
+/// needs a lock, and without the timeout a second connection opening at once fails with SQLITE_BUSY.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+/// Opens one connection without a pool (CLI commands, migrations).
+pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, ConnectionError> {
+    match url {
+        DatabaseUrl::Postgres(u) => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(u)?)),
+        DatabaseUrl::Sqlite(path) => {
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+            conn.batch_execute(SQLITE_PRAGMAS)
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        establish(&self.url).map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool. Connections are made lazily so that the service starts (and answers 503)
+/// while PostgreSQL is briefly down, and recovers by itself when it is back.
+pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, r2d2::PoolError> {
+    if let DatabaseUrl::Sqlite(path) = url {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+    }
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(true)
+        .build(ConnectionManager::new(url.clone()))
+}
+
+/// Applies every pending migration for the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let result = match conn {
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| anyhow::anyhow!("applying migrations failed: {e}"))
+}
+
+/// Reverts every applied migration (used by the migration round-trip test).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let result = match conn {
+        DbConnection::Postgresql(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))
+}
+
+/// Whether every embedded migration has been applied (readiness).
+pub fn migrations_pending(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    let result = match conn {
+        DbConnection::Postgresql(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    result.map_err(|e| anyhow::anyhow!("reading migration state failed: {e}"))
+}
+
+/// Runs database work on the blocking thread pool, never on an actix worker.
+pub async fn run<T, E, F>(pool: &Pool, work: F) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: Into<crate::error::AppError> + Send + 'static,
+{
+    let pool = pool.clone();
+    let outcome = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(crate::error::AppError::from)?;
+        work(&mut conn).map_err(Into::into)
+    })
+    .await;
+    match outcome {
+        Ok(result) => result,
+        Err(blocking) => Err(crate::error::AppError::Internal(anyhow::anyhow!(
+            "blocking task failed: {blocking}"
+        ))),
+    }
+}
+
+/// The current time truncated to microseconds, the precision both backends keep.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
+/// Today's date in UTC.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}

@@ -1,0 +1,202 @@
+//! Table definitions shared by both backends; kept by hand in step with `migrations/`.
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        crisis_line -> Nullable<Text>,
+        welsh_first -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        is_admin -> Bool,
+        session_epoch -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_roles (user_id, team_id) {
+        user_id -> Text,
+        team_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        user_id -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    login_throttle (email_hash) {
+        email_hash -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    survey_versions (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        respondent -> Text,
+        definition -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        team_id -> Text,
+        survey_version_id -> Text,
+        batch_id -> Text,
+        channel -> Text,
+        code_hash -> Text,
+        email -> Nullable<Text>,
+        used -> Bool,
+        reminder_sent -> Bool,
+        issued_on -> Date,
+        expires_on -> Date,
+    }
+}
+
+diesel::table! {
+    invitation_tokens (token_hash) {
+        token_hash -> Text,
+        invitation_id -> Text,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> Text,
+        team_id -> Text,
+        survey_version_id -> Text,
+        respondent -> Text,
+        channel -> Text,
+        received_on -> Date,
+    }
+}
+
+diesel::table! {
+    answers (response_id, question_id) {
+        response_id -> Text,
+        question_id -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        response_id -> Text,
+        team_id -> Text,
+        question_id -> Text,
+        body -> Text,
+        urgent -> Bool,
+        received_on -> Date,
+    }
+}
+
+diesel::table! {
+    concerns (id) {
+        id -> Text,
+        team_id -> Text,
+        source -> Text,
+        summary -> Text,
+        comment_id -> Nullable<Text>,
+        raised_on -> Date,
+        closed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    actions (id) {
+        id -> Text,
+        concern_id -> Text,
+        description -> Text,
+        owner -> Text,
+        due_on -> Date,
+        status -> Text,
+        reason -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        planned_on -> Date,
+        in_progress_on -> Nullable<Date>,
+        done_on -> Nullable<Date>,
+        not_taken_forward_on -> Nullable<Date>,
+        publishable -> Bool,
+        public_you_said -> Nullable<Text>,
+        public_wording -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        invitation_id -> Text,
+        kind -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        sent -> Bool,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        team_id -> Nullable<Text>,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(team_roles -> users (user_id));
+diesel::joinable!(team_roles -> teams (team_id));
+diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(invitations -> teams (team_id));
+diesel::joinable!(invitation_tokens -> invitations (invitation_id));
+diesel::joinable!(answers -> responses (response_id));
+diesel::joinable!(comments -> responses (response_id));
+diesel::joinable!(concerns -> teams (team_id));
+diesel::joinable!(actions -> concerns (concern_id));
+diesel::joinable!(mail_outbox -> invitations (invitation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    teams,
+    users,
+    team_roles,
+    api_keys,
+    login_throttle,
+    survey_versions,
+    invitations,
+    invitation_tokens,
+    responses,
+    answers,
+    comments,
+    concerns,
+    actions,
+    mail_outbox,
+    audit_log,
+);

@@ -1,0 +1,130 @@
+//! One error type and one status mapping. People see a safe message; the log gets the cause.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("this link has already been used or has expired")]
+    Gone,
+    #[error("sign-in or a valid API key is needed")]
+    Unauthorized,
+    #[error("you do not have access to this")]
+    Forbidden,
+    #[error("{message}")]
+    BadRequest { field: Option<String>, message: String },
+    #[error("too many attempts; please wait a little and try again")]
+    TooManyRequests,
+    #[error("the service is briefly unavailable; please try again in a minute")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("something went wrong on our side")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    /// A 400 that names the field at fault.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::BadRequest { field: Some(field.to_string()), message: message.into() }
+    }
+
+    /// A 400 about the request as a whole.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest { field: None, message: message.into() }
+    }
+
+    /// A stable code that API clients can match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "not_found",
+            AppError::Gone => "gone",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::TooManyRequests => "too_many_requests",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Logs server-side failures with their whole cause chain; client errors are not logged,
+    /// because their messages can echo what a person typed.
+    pub fn log(&self) {
+        match self {
+            AppError::Internal(cause) => tracing::error!(error = format!("{cause:#}"), "request failed"),
+            AppError::Unavailable(cause) => tracing::warn!(error = format!("{cause:#}"), "database unavailable"),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+/// API routes answer errors as JSON with a stable `error` code.
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Gone => StatusCode::GONE,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.log();
+        let field = match self {
+            AppError::BadRequest { field, .. } => field.as_deref(),
+            _ => None,
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, AppError::Unauthorized) {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(ErrorBody { error: self.code(), message: self.to_string(), field })
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound("record"),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
+                AppError::Unavailable(e.into())
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Unavailable(e.into())
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        AppError::Internal(e)
+    }
+}
+
+impl From<handlebars::RenderError> for AppError {
+    fn from(e: handlebars::RenderError) -> Self {
+        AppError::Internal(e.into())
+    }
+}

@@ -1,0 +1,287 @@
+//! Invitations: who was asked, through which channel, whether they answered. Never what, or when.
+
+pub mod short_code;
+pub mod tokens;
+
+use crate::db::DbConnection;
+use crate::db::schema::{invitation_tokens, invitations, mail_outbox};
+use chrono::{NaiveDate, TimeDelta};
+use diesel::prelude::*;
+use serde::Serialize;
+use validator::ValidateEmail;
+
+/// How the link reaches the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Printed,
+    Other,
+}
+
+impl Channel {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Printed => "printed",
+            Channel::Other => "other",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "email" => Some(Channel::Email),
+            "printed" => Some(Channel::Printed),
+            "other" => Some(Channel::Other),
+            _ => None,
+        }
+    }
+}
+
+/// An email address to invite, checked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct InviteEmail(String);
+
+impl InviteEmail {
+    /// Accepts a plausible address; the error never repeats it.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim();
+        if email.len() <= 254 && email.validate_email() {
+            Ok(InviteEmail(email.to_string()))
+        } else {
+            Err("is not a valid email address".into())
+        }
+    }
+}
+
+impl std::fmt::Debug for InviteEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InviteEmail([redacted])")
+    }
+}
+
+/// A link made for printing or handing over, shown once and never stored in clear.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedLink {
+    pub token: String,
+    pub code: String,
+    pub expires_on: NaiveDate,
+}
+
+/// Most invitations one request may issue.
+pub const MAX_BATCH: usize = 500;
+
+/// What a batch is for.
+pub struct Batch<'a> {
+    pub team_id: &'a str,
+    pub survey_version_id: &'a str,
+    pub expiry_days: u32,
+}
+
+impl Batch<'_> {
+    fn row(&self, batch_id: &str, channel: Channel, code_hash: String, email: Option<String>) -> InvitationRow {
+        let issued_on = crate::db::today();
+        InvitationRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            team_id: self.team_id.to_string(),
+            survey_version_id: self.survey_version_id.to_string(),
+            batch_id: batch_id.to_string(),
+            channel: channel.as_str().to_string(),
+            code_hash,
+            email,
+            used: false,
+            reminder_sent: false,
+            issued_on,
+            expires_on: issued_on + TimeDelta::days(i64::from(self.expiry_days)),
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = invitations)]
+struct InvitationRow {
+    id: String,
+    team_id: String,
+    survey_version_id: String,
+    batch_id: String,
+    channel: String,
+    code_hash: String,
+    email: Option<String>,
+    used: bool,
+    reminder_sent: bool,
+    issued_on: NaiveDate,
+    expires_on: NaiveDate,
+}
+
+/// Issues `count` links with short codes, for cards or handing over. Returns the batch id and
+/// the links, which exist in clear only in this return value.
+pub fn issue_links(
+    conn: &mut DbConnection,
+    batch: &Batch<'_>,
+    channel: Channel,
+    count: usize,
+) -> QueryResult<(String, Vec<IssuedLink>)> {
+    let batch_id = uuid::Uuid::new_v4().to_string();
+    conn.transaction(|conn| {
+        let mut links = Vec::with_capacity(count);
+        for _ in 0..count {
+            let code = short_code::generate();
+            let token = tokens::random_token();
+            let row = batch.row(&batch_id, channel, tokens::hash(&code), None);
+            diesel::insert_into(invitations::table).values(&row).execute(conn)?;
+            diesel::insert_into(invitation_tokens::table)
+                .values((invitation_tokens::token_hash.eq(tokens::hash(&token)), invitation_tokens::invitation_id.eq(&row.id)))
+                .execute(conn)?;
+            links.push(IssuedLink { token, code, expires_on: row.expires_on });
+        }
+        Ok((batch_id, links))
+    })
+}
+
+/// Issues one invitation per address and queues its email. The link is minted when the mail is
+/// sent, so no usable token waits in the database.
+pub fn issue_emails(conn: &mut DbConnection, batch: &Batch<'_>, emails: &[InviteEmail]) -> QueryResult<usize> {
+    let batch_id = uuid::Uuid::new_v4().to_string();
+    let now = crate::db::now();
+    conn.transaction(|conn| {
+        for email in emails {
+            // The code is never shown for email invitations, but the column is unique and required.
+            let row = batch.row(&batch_id, Channel::Email, tokens::hash(&tokens::random_token()), Some(email.0.clone()));
+            diesel::insert_into(invitations::table).values(&row).execute(conn)?;
+            diesel::insert_into(mail_outbox::table)
+                .values((
+                    mail_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
+                    mail_outbox::invitation_id.eq(&row.id),
+                    mail_outbox::kind.eq("invitation"),
+                    mail_outbox::attempts.eq(0),
+                    mail_outbox::next_attempt_at.eq(now),
+                    mail_outbox::sent.eq(false),
+                    mail_outbox::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(emails.len())
+    })
+}
+
+/// An invitation about to be answered: what the response may know of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInvitation {
+    pub id: String,
+    pub team_id: String,
+    pub survey_version_id: String,
+    pub channel: Channel,
+}
+
+/// Where a link stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkState {
+    Open(OpenInvitation),
+    Used,
+    Expired,
+}
+
+type StateRow = (String, String, String, String, bool, NaiveDate);
+
+fn state_of(row: StateRow, today: NaiveDate) -> LinkState {
+    let (id, team_id, survey_version_id, channel, used, expires_on) = row;
+    if used {
+        LinkState::Used
+    } else if expires_on < today {
+        LinkState::Expired
+    } else {
+        LinkState::Open(OpenInvitation {
+            id,
+            team_id,
+            survey_version_id,
+            channel: Channel::parse(&channel).unwrap_or(Channel::Other),
+        })
+    }
+}
+
+const STATE_COLUMNS: (
+    invitations::id,
+    invitations::team_id,
+    invitations::survey_version_id,
+    invitations::channel,
+    invitations::used,
+    invitations::expires_on,
+) = (
+    invitations::id,
+    invitations::team_id,
+    invitations::survey_version_id,
+    invitations::channel,
+    invitations::used,
+    invitations::expires_on,
+);
+
+/// Looks a link token up; `None` when it is unknown.
+pub fn find_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option<LinkState>> {
+    if !tokens::looks_like_token(token) {
+        return Ok(None);
+    }
+    let row = invitation_tokens::table
+        .inner_join(invitations::table)
+        .filter(invitation_tokens::token_hash.eq(tokens::hash(token)))
+        .select(STATE_COLUMNS)
+        .first::<StateRow>(conn)
+        .optional()?;
+    Ok(row.map(|r| state_of(r, crate::db::today())))
+}
+
+/// Exchanges a short code typed from a card for a fresh link token to the same invitation.
+/// `None` when the code is malformed or unknown; used and expired codes say so.
+pub fn exchange_code(conn: &mut DbConnection, typed: &str) -> QueryResult<Option<Result<String, LinkState>>> {
+    let Some(code) = short_code::normalise(typed) else { return Ok(None) };
+    let row = invitations::table
+        .filter(invitations::code_hash.eq(tokens::hash(&code)))
+        .select(STATE_COLUMNS)
+        .first::<StateRow>(conn)
+        .optional()?;
+    let Some(row) = row else { return Ok(None) };
+    match state_of(row, crate::db::today()) {
+        LinkState::Open(open) => {
+            let token = tokens::random_token();
+            diesel::insert_into(invitation_tokens::table)
+                .values((invitation_tokens::token_hash.eq(tokens::hash(&token)), invitation_tokens::invitation_id.eq(&open.id)))
+                .execute(conn)?;
+            Ok(Some(Ok(token)))
+        }
+        closed => Ok(Some(Err(closed))),
+    }
+}
+
+/// Marks an invitation used, once. Must be the first write of the transaction that stores the
+/// response, so that two racing submissions cannot both succeed. Also erases the contact
+/// address: it has served. Returns false when another submission got there first.
+pub fn redeem(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        invitations::table.filter(invitations::id.eq(invitation_id)).filter(invitations::used.eq(false)),
+    )
+    .set((invitations::used.eq(true), invitations::email.eq(None::<String>)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Counts invitations issued for a team between two dates (inclusive).
+pub fn count_issued(conn: &mut DbConnection, team_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> QueryResult<i64> {
+    let mut query = invitations::table
+        .filter(invitations::issued_on.ge(from))
+        .filter(invitations::issued_on.le(to))
+        .into_boxed();
+    if let Some(team_id) = team_id {
+        query = query.filter(invitations::team_id.eq(team_id.to_string()));
+    }
+    query.count().get_result(conn)
+}
+
+/// Erases contact details of invitations that have expired; returns how many.
+pub fn erase_expired_contacts(conn: &mut DbConnection) -> QueryResult<usize> {
+    diesel::update(
+        invitations::table.filter(invitations::email.is_not_null()).filter(invitations::expires_on.lt(crate::db::today())),
+    )
+    .set(invitations::email.eq(None::<String>))
+    .execute(conn)
+}

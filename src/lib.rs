@@ -1,0 +1,20 @@
+//! crt-feedback: anonymous feedback and "you said, we did" evidence for crisis resolution teams.
+
+pub mod answering;
+pub mod cli;
+pub mod concerns;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod invitations;
+pub mod mail;
+pub mod responses;
+pub mod staff;
+pub mod startup;
+pub mod surveys;
+pub mod teams;
+pub mod telemetry;
+pub mod templates;
+pub mod web;
+
+pub use startup::Application;

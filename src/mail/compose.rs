@@ -1,0 +1,75 @@
+//! Building invitation and reminder emails from templates: a text and an HTML part, our own
+//! Message-ID, and a subject that says nothing about health.
+
+use crate::templates::Templates;
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart, header};
+use serde::Serialize;
+
+/// Which email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Invitation,
+    Reminder,
+}
+
+impl MailKind {
+    /// The outbox spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Invitation => "invitation",
+            MailKind::Reminder => "reminder",
+        }
+    }
+
+    /// Parses the outbox spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "invitation" => Some(MailKind::Invitation),
+            "reminder" => Some(MailKind::Reminder),
+            _ => None,
+        }
+    }
+
+    fn subject(self) -> &'static str {
+        match self {
+            MailKind::Invitation => "We would value your feedback",
+            MailKind::Reminder => "A reminder: we would value your feedback",
+        }
+    }
+}
+
+/// What the templates may use.
+#[derive(Debug, Serialize)]
+pub struct MailContext<'a> {
+    pub team_name: &'a str,
+    pub link: &'a str,
+    pub expires_on: String,
+    pub privacy_link: String,
+    pub national_help: &'a str,
+}
+
+/// Builds the message. `host` is the domain used in our Message-ID.
+pub fn compose(
+    templates: &Templates,
+    kind: MailKind,
+    from: &str,
+    to: &str,
+    host: &str,
+    context: &MailContext<'_>,
+) -> anyhow::Result<Message> {
+    let name = kind.as_str();
+    let text = templates.text(&format!("email/{name}.txt"), context)?;
+    let html = templates.html(&format!("email/{name}.html"), context)?;
+    let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("MAIL_FROM is not a mailbox: {e}"))?;
+    let to: Mailbox = to.parse().map_err(|_| anyhow::anyhow!("the recipient address is not a mailbox"))?;
+    let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), host);
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(kind.subject())
+        .message_id(Some(message_id))
+        .header(header::MIME_VERSION_1_0)
+        .multipart(MultiPart::alternative_plain_html(text, html))
+        .map_err(|e| anyhow::anyhow!("building the message failed: {e}"))
+}

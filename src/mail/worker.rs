@@ -1,0 +1,101 @@
+//! The background thread that sends due mail and runs the scheduled jobs (reminders, erasing
+//! expired contact details). New mail wakes it at once; otherwise it polls.
+
+use super::outbox::{OutboxSender, queue_reminders};
+use crate::invitations::erase_expired_contacts;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Wakes the worker early, e.g. when invitations were just queued.
+#[derive(Debug, Default)]
+pub struct Nudge {
+    pending: Mutex<bool>,
+    signal: Condvar,
+}
+
+impl Nudge {
+    /// Asks the worker to look now.
+    pub fn wake(&self) {
+        if let Ok(mut pending) = self.pending.lock() {
+            *pending = true;
+            self.signal.notify_all();
+        }
+    }
+
+    fn wait(&self, timeout: Duration) {
+        if let Ok(pending) = self.pending.lock() {
+            if let Ok((mut pending, _)) = self.signal.wait_timeout_while(pending, timeout, |p| !*p) {
+                *pending = false;
+            }
+        }
+    }
+}
+
+/// A running worker; stops when dropped.
+pub struct Worker {
+    stop: Arc<AtomicBool>,
+    nudge: Arc<Nudge>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the worker thread.
+    pub fn start(sender: OutboxSender, nudge: Arc<Nudge>, poll: Duration, reminder_after_days: u32) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let handle = {
+            let stop = stop.clone();
+            let nudge = nudge.clone();
+            std::thread::Builder::new()
+                .name("outbox".into())
+                .spawn(move || run(sender, nudge, stop, poll, reminder_after_days))
+                .ok()
+        };
+        Worker { stop, nudge, handle }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.nudge.wake();
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+const JOBS_EVERY: Duration = Duration::from_secs(60);
+
+fn run(sender: OutboxSender, nudge: Arc<Nudge>, stop: Arc<AtomicBool>, poll: Duration, reminder_after_days: u32) {
+    let mut jobs_due = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        if Instant::now() >= jobs_due {
+            jobs_due = Instant::now() + JOBS_EVERY;
+            if let Err(e) = scheduled_jobs(&sender, reminder_after_days) {
+                tracing::warn!(error = %e, "scheduled jobs failed; will try again");
+            }
+        }
+        let busy = match sender.send_due() {
+            Ok(report) => report.sent + report.failed + report.skipped > 0,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox pass failed; will try again");
+                false
+            }
+        };
+        if !busy {
+            nudge.wait(poll);
+        }
+    }
+}
+
+fn scheduled_jobs(sender: &OutboxSender, reminder_after_days: u32) -> anyhow::Result<()> {
+    let mut conn = sender.pool.get()?;
+    let reminders = queue_reminders(&mut conn, reminder_after_days)?;
+    let erased = erase_expired_contacts(&mut conn)?;
+    if reminders + erased > 0 {
+        tracing::info!(reminders, erased, "scheduled jobs ran");
+    }
+    Ok(())
+}

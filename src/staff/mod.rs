@@ -1,0 +1,155 @@
+//! Staff: accounts, team roles, passwords, API keys and sign-in throttling.
+
+pub mod api_keys;
+pub mod passwords;
+pub mod roles;
+pub mod sign_in;
+
+use crate::db::DbConnection;
+use crate::db::schema::{team_roles, teams, users};
+use diesel::prelude::*;
+use validator::ValidateEmail;
+
+pub use roles::{Permission, Role};
+
+/// A staff email address: trimmed, lower-cased and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffEmail(String);
+
+impl StaffEmail {
+    /// Accepts a plausible email address.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim().to_lowercase();
+        if email.validate_email() { Ok(StaffEmail(email)) } else { Err("Enter a valid email address".into()) }
+    }
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A signed-in member of staff with their roles, loaded once per request.
+#[derive(Debug, Clone)]
+pub struct StaffUser {
+    pub id: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub session_epoch: i32,
+    /// (team id, team code, role) for each team the user belongs to.
+    pub roles: Vec<(String, String, Role)>,
+}
+
+impl StaffUser {
+    /// The user's role in a team; admins act as managers everywhere.
+    pub fn role_in(&self, team_id: &str) -> Option<Role> {
+        if self.is_admin {
+            return Some(Role::Manager);
+        }
+        self.roles.iter().find(|(id, _, _)| id == team_id).map(|(_, _, r)| *r)
+    }
+
+    /// Whether the user may do this in this team.
+    pub fn can(&self, team_id: &str, permission: Permission) -> bool {
+        self.role_in(team_id).is_some_and(|role| role.allows(permission))
+    }
+
+    /// Whether the user may do this anywhere (for menus).
+    pub fn can_anywhere(&self, permission: Permission) -> bool {
+        self.is_admin || self.roles.iter().any(|(_, _, r)| r.allows(permission))
+    }
+
+    /// A short label for the audit log that does not repeat the full address.
+    pub fn audit_label(&self) -> String {
+        format!("user:{}", &self.id)
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub(crate) struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub session_epoch: i32,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Loads a user and their roles by id.
+pub fn load(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<StaffUser>> {
+    let Some(row) = users::table.find(user_id).select(UserRow::as_select()).first(conn).optional()? else {
+        return Ok(None);
+    };
+    let roles = team_roles::table
+        .inner_join(teams::table)
+        .filter(team_roles::user_id.eq(user_id))
+        .order(teams::code.asc())
+        .select((teams::id, teams::code, team_roles::role))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .filter_map(|(id, code, role)| Role::parse(&role).map(|r| (id, code, r)))
+        .collect();
+    Ok(Some(StaffUser { id: row.id, email: row.email, is_admin: row.is_admin, session_epoch: row.session_epoch, roles }))
+}
+
+/// Creates a user, or updates the password and roles of an existing one (the CLI's `user add`).
+pub fn add_or_update(
+    conn: &mut DbConnection,
+    email: &StaffEmail,
+    password: &passwords::NewPassword,
+    is_admin: bool,
+    team_roles_to_grant: &[(String, Role)],
+) -> anyhow::Result<String> {
+    let hash = passwords::hash(password)?;
+    conn.transaction(|conn| {
+        let existing: Option<String> = users::table
+            .filter(users::email.eq(email.as_str()))
+            .select(users::id)
+            .first(conn)
+            .optional()?;
+        let id = match existing {
+            Some(id) => {
+                diesel::update(users::table.find(&id))
+                    .set((users::password_hash.eq(&hash), users::is_admin.eq(is_admin)))
+                    .execute(conn)?;
+                id
+            }
+            None => {
+                let row = UserRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    email: email.as_str().to_string(),
+                    password_hash: hash.clone(),
+                    is_admin,
+                    session_epoch: 0,
+                    created_at: crate::db::now(),
+                };
+                diesel::insert_into(users::table).values(&row).execute(conn)?;
+                row.id
+            }
+        };
+        for (team_id, role) in team_roles_to_grant {
+            diesel::delete(team_roles::table.find((&id, team_id))).execute(conn)?;
+            diesel::insert_into(team_roles::table)
+                .values((
+                    team_roles::user_id.eq(&id),
+                    team_roles::team_id.eq(team_id),
+                    team_roles::role.eq(role.as_str()),
+                ))
+                .execute(conn)?;
+        }
+        Ok::<_, anyhow::Error>(id)
+    })
+}
+
+/// A user id by email.
+pub fn find_id_by_email(conn: &mut DbConnection, email: &StaffEmail) -> QueryResult<Option<String>> {
+    users::table.filter(users::email.eq(email.as_str())).select(users::id).first(conn).optional()
+}
+
+/// Ends every session of a user (sign-out), by moving their session epoch on.
+pub fn end_sessions(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::session_epoch.eq(users::session_epoch + 1))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,59 @@
+//! Who may do what. Admin is a flag on the user; manager and clinician are per team.
+
+/// A role within one team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Manager,
+    Clinician,
+}
+
+/// Things a route may require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    IssueInvitations,
+    ViewYouSaidWeDid,
+    ViewConcerns,
+    ManageConcerns,
+    ViewReports,
+    ViewComments,
+}
+
+impl Role {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Clinician => "clinician",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "manager" => Some(Role::Manager),
+            "clinician" => Some(Role::Clinician),
+            _ => None,
+        }
+    }
+
+    /// Clinicians issue invitations and see the public summary; managers do everything in their teams.
+    pub fn allows(self, permission: Permission) -> bool {
+        match self {
+            Role::Manager => true,
+            Role::Clinician => matches!(permission, Permission::IssueInvitations | Permission::ViewYouSaidWeDid),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clinicians_cannot_manage_concerns_or_read_comments() {
+        assert!(Role::Clinician.allows(Permission::IssueInvitations));
+        assert!(!Role::Clinician.allows(Permission::ManageConcerns));
+        assert!(!Role::Clinician.allows(Permission::ViewComments));
+        assert!(Role::Manager.allows(Permission::ViewComments));
+    }
+}

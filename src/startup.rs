@@ -1,0 +1,143 @@
+//! Building the application from settings: the pool, migrations, questionnaires, templates,
+//! mail, the background worker, and the HTTP server.
+
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::mail::outbox::OutboxSender;
+use crate::mail::worker::{Nudge, Worker};
+use crate::mail::Mailer;
+use crate::responses::RiskTerms;
+use crate::surveys::{self, Catalogue};
+use crate::templates::Templates;
+use crate::web::{self, AppState};
+use actix_web::cookie::Key;
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, middleware::from_fn};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+    _worker: Worker,
+}
+
+/// The parts of the service that do not depend on HTTP, shared by `serve` and CLI commands.
+pub struct Services {
+    pub pool: Pool,
+    pub catalogue: Arc<Catalogue>,
+    pub templates: Arc<Templates>,
+}
+
+impl Services {
+    /// Opens the database, applies migrations, loads and stores the questionnaires.
+    pub fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let definitions = surveys::load_definitions(settings.surveys_dir.as_deref()).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("questionnaire definitions are not valid:\n  {}", lines.join("\n  "))
+        })?;
+        let catalogue = Arc::new(Catalogue::new(definitions));
+        let templates = Arc::new(Templates::load(settings.templates_dir.as_deref())?);
+        let url = settings.database_url.expose();
+        let pool = db::build_pool(url, settings.db_pool_size)
+            .map_err(|e| anyhow::anyhow!("cannot open the database {url}: {e}"))?;
+        let mut conn = pool.get().map_err(|e| anyhow::anyhow!("cannot connect to the database {url}: {e}"))?;
+        db::run_migrations(&mut conn)?;
+        catalogue.sync(&mut conn).map_err(|e| anyhow::anyhow!("storing questionnaire versions failed: {e}"))?;
+        Ok(Services { pool, catalogue, templates })
+    }
+}
+
+impl Application {
+    /// Builds everything and binds the listener (port 0 picks a free port, for tests).
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let services = Services::open(&settings)?;
+        let listener = TcpListener::bind(&settings.bind_address)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_address))?;
+        Self::build_with(settings, services, listener)
+    }
+
+    /// Builds on already opened services and a bound listener.
+    pub fn build_with(settings: Settings, services: Services, listener: TcpListener) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let risk = match &settings.risk_terms_file {
+            Some(path) => RiskTerms::from_file(path).map_err(|e| anyhow::anyhow!("RISK_TERMS_FILE {}: {e}", path.display()))?,
+            None => RiskTerms::default(),
+        };
+        let mailer = match &settings.smtp_url {
+            Some(url) => Mailer::smtp(url.expose())?,
+            None => Mailer::files(settings.mail_dir.clone())?,
+        };
+        let nudge = Arc::new(Nudge::default());
+        let sender = OutboxSender {
+            pool: services.pool.clone(),
+            templates: services.templates.clone(),
+            mailer,
+            mail_from: settings.mail_from.clone(),
+            public_url: settings.public_url.clone(),
+            national_help: settings.national_help.clone(),
+            retry_base_seconds: settings.mail_retry_base_seconds,
+        };
+        let worker = Worker::start(
+            sender,
+            nudge.clone(),
+            Duration::from_secs(u64::from(settings.mail_poll_seconds)),
+            settings.reminder_after_days,
+        );
+        let session_key = match &settings.session_key {
+            Some(bytes) => Key::from(bytes.expose()),
+            None => {
+                tracing::warn!("SESSION_KEY is not set: staff sessions end when the server restarts");
+                Key::generate()
+            }
+        };
+        let settings = Arc::new(settings);
+        let state = actix_web::web::Data::new(AppState {
+            pool: services.pool.clone(),
+            catalogue: services.catalogue,
+            templates: services.templates,
+            settings: settings.clone(),
+            risk: Arc::new(risk),
+            nudge,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(actix_web::web::PayloadConfig::new(256 * 1024))
+                .app_data(actix_web::web::FormConfig::default().limit(256 * 1024))
+                .wrap(from_fn(web::middleware::security_headers))
+                .wrap(from_fn(web::middleware::request_log))
+                .configure(|cfg| web::configure(cfg, &settings, &session_key))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Application { port, server, pool: services.pool, _worker: worker })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool (tests inspect the database through it).
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let Application { server, _worker, .. } = self;
+        let result = server.await;
+        drop(_worker);
+        result
+    }
+
+    /// Splits into the server future and the guard that stops the worker when dropped (tests).
+    pub fn into_parts(self) -> (Server, Pool, Worker) {
+        (self.server, self.pool, self._worker)
+    }
+}

@@ -1,0 +1,98 @@
+//! Concerns and actions over the API.
+
+use super::{ApiUser, created, parse_body};
+use crate::concerns::actions::{self, ActionChange, NewAction};
+use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
+use crate::error::AppError;
+use crate::staff::Permission;
+use crate::web::State;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /api/v1/teams/{code}/concerns`
+pub async fn list(user: ApiUser, state: State, code: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let team = user.team(&state, code.into_inner(), Permission::ViewConcerns).await?;
+    let list = crate::db::run(&state.pool, move |conn| concerns::list(conn, &team.id, &ConcernFilter::default())).await?;
+    Ok(HttpResponse::Ok().json(json!({ "concerns": list })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewConcern {
+    summary: String,
+    source: String,
+}
+
+/// `POST /api/v1/teams/{code}/concerns`
+pub async fn create(user: ApiUser, state: State, code: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let team = user.team(&state, code.into_inner(), Permission::ManageConcerns).await?;
+    let request: NewConcern = parse_body(&body)?;
+    let summary = Summary::parse(&request.summary)?;
+    let source = ConcernSource::parse_loggable(&request.source)?;
+    let actor = user.0.audit_label();
+    let id = crate::db::run(&state.pool, move |conn| {
+        let id = concerns::log(conn, &team.id, source, &summary)?;
+        audit::record(conn, &actor, "concern.create", Some(&team.id), &format!("concern={id} source={}", source.as_str()))?;
+        Ok::<_, diesel::result::Error>(id)
+    })
+    .await?;
+    Ok(created(json!({ "id": id })))
+}
+
+/// Checks the user may manage the concern's team; another team's concern is a 404, so its
+/// existence is not confirmed.
+fn concern_team(user: &ApiUser, team_id: Option<String>) -> Result<String, AppError> {
+    let team_id = team_id.ok_or(AppError::NotFound("concern"))?;
+    if user.0.can(&team_id, Permission::ManageConcerns) {
+        Ok(team_id)
+    } else if user.0.role_in(&team_id).is_some() {
+        Err(AppError::Forbidden)
+    } else {
+        Err(AppError::NotFound("concern"))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewActionRequest {
+    description: String,
+    owner: String,
+    due_on: String,
+}
+
+/// `POST /api/v1/concerns/{id}/actions`
+pub async fn add_action(user: ApiUser, state: State, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let concern_id = id.into_inner();
+    let lookup = concern_id.clone();
+    let team_id = crate::db::run(&state.pool, move |conn| concerns::team_of(conn, &lookup)).await?;
+    let team_id = concern_team(&user, team_id)?;
+    let request: NewActionRequest = parse_body(&body)?;
+    let new = NewAction::parse(&request.description, &request.owner, &request.due_on)?;
+    let actor = user.0.audit_label();
+    let action_id = crate::db::run(&state.pool, move |conn| {
+        let id = actions::add(conn, &concern_id, &new)?;
+        audit::record(conn, &actor, "action.create", Some(&team_id), &format!("concern={concern_id} action={id}"))?;
+        Ok::<_, diesel::result::Error>(id)
+    })
+    .await?;
+    Ok(created(json!({ "id": action_id })))
+}
+
+/// `PATCH /api/v1/actions/{id}`
+pub async fn update_action(user: ApiUser, state: State, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let action_id = id.into_inner();
+    let lookup = action_id.clone();
+    let team_id = crate::db::run(&state.pool, move |conn| concerns::team_of_action(conn, &lookup)).await?;
+    let team_id = concern_team(&user, team_id)?;
+    let change: ActionChange = parse_body(&body)?;
+    let actor = user.0.audit_label();
+    let updated = crate::db::run(&state.pool, move |conn| {
+        let current = actions::find(conn, &action_id)?.ok_or(AppError::NotFound("action"))?;
+        let updated = actions::update(conn, &current, &change)?;
+        audit::record(conn, &actor, "action.update", Some(&team_id), &format!("action={action_id} status={}", updated.status))?;
+        Ok::<_, AppError>(updated)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}

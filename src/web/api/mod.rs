@@ -1,0 +1,45 @@
+//! The JSON API under `/api/v1`, authenticated with `Authorization: Bearer <api key>`.
+
+mod auth;
+mod concerns;
+mod invitations;
+mod surveys;
+
+use crate::error::AppError;
+use actix_web::{HttpResponse, ResponseError, web};
+use serde::de::DeserializeOwned;
+
+pub use auth::ApiUser;
+
+/// API routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/v1")
+            .route("/surveys", web::get().to(surveys::list))
+            .route("/teams/{code}/invitations", web::post().to(invitations::issue))
+            .route("/teams/{code}/concerns", web::get().to(concerns::list))
+            .route("/teams/{code}/concerns", web::post().to(concerns::create))
+            .route("/concerns/{id}/actions", web::post().to(concerns::add_action))
+            .route("/actions/{id}", web::patch().to(concerns::update_action)),
+    )
+    .default_service(web::to(|| async { AppError::NotFound("route").error_response() }));
+}
+
+/// Parses a JSON body after the caller's access has been checked, so that a bad key gets 401
+/// and another team's route 403 whatever the body says. Unknown fields are refused.
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if body.is_empty() {
+        return Err(AppError::bad_request("the request needs a JSON body"));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        // serde's message names the field and the problem; it does not echo string values.
+        let message = e.to_string();
+        let field = message.split('`').nth(1).map(str::to_string);
+        AppError::BadRequest { field, message: format!("the JSON body is not valid: {message}") }
+    })
+}
+
+/// A `201 Created` with a JSON body.
+pub fn created(body: serde_json::Value) -> HttpResponse {
+    HttpResponse::Created().json(body)
+}

@@ -1,0 +1,50 @@
+//! HTTP: handlers grouped by audience (public survey pages, signed-in staff, JSON API),
+//! with the middleware every response passes through.
+
+pub mod api;
+pub mod middleware;
+pub mod pages;
+pub mod public;
+pub mod rate_limit;
+pub mod session;
+pub mod staff;
+
+use crate::config::Settings;
+use crate::db::Pool;
+use crate::mail::worker::Nudge;
+use crate::responses::RiskTerms;
+use crate::surveys::Catalogue;
+use crate::templates::Templates;
+use actix_web::web;
+use std::sync::Arc;
+
+/// What every handler may use.
+pub struct AppState {
+    pub pool: Pool,
+    pub catalogue: Arc<Catalogue>,
+    pub templates: Arc<Templates>,
+    pub settings: Arc<Settings>,
+    pub risk: Arc<RiskTerms>,
+    pub nudge: Arc<Nudge>,
+}
+
+/// Shorthand for the shared state extractor.
+pub type State = web::Data<AppState>;
+
+/// The whole route tree.
+pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings, session_key: &actix_web::cookie::Key) {
+    let limiter = rate_limit::Limiter::new(settings.rate_limit_per_minute);
+    cfg.service(web::scope("/api").configure(api::configure))
+        .service(
+            web::scope("/staff")
+                .wrap(pages::error_pages())
+                .wrap(session::middleware(settings, session_key.clone()))
+                .configure(|cfg| staff::configure(cfg, &limiter)),
+        )
+        .service(
+            web::scope("")
+                .wrap(pages::error_pages())
+                .configure(|cfg| public::configure(cfg, &limiter))
+                .default_service(web::to(pages::not_found)),
+        );
+}

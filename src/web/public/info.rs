@@ -1,0 +1,61 @@
+//! The start page, the privacy notice, the accessibility statement, health checks and the stylesheet.
+
+use crate::web::State;
+use crate::web::pages::Chrome;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use serde_json::json;
+
+/// The start page.
+pub async fn home(state: State) -> HttpResponse {
+    state.page("pages/home", StatusCode::OK, json!({ "title": "Tell us about your care" }), &Chrome::default())
+}
+
+/// What happens to answers (Caldicott principle 8), linked from every public page.
+pub async fn privacy(state: State) -> HttpResponse {
+    let days = state.settings.invitation_expiry_days;
+    state.page(
+        "pages/privacy",
+        StatusCode::OK,
+        json!({ "title": "What happens to your answers", "expiry_days": days }),
+        &Chrome::default(),
+    )
+}
+
+/// The accessibility statement.
+pub async fn accessibility(state: State) -> HttpResponse {
+    state.page("pages/accessibility", StatusCode::OK, json!({ "title": "Accessibility statement" }), &Chrome::default())
+}
+
+/// Liveness that also proves the database answers.
+pub async fn healthz(state: State) -> HttpResponse {
+    let check = crate::db::run(&state.pool, |conn| {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SELECT 1")
+    })
+    .await;
+    match check {
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
+        Err(_) => HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "database": "unreachable" })),
+    }
+}
+
+/// Readiness: the database answers and every migration is applied.
+pub async fn readyz(state: State) -> HttpResponse {
+    let check = crate::db::run(&state.pool, crate::db::migrations_pending).await;
+    match check {
+        Ok(false) => HttpResponse::Ok().json(json!({ "status": "ready" })),
+        Ok(true) => HttpResponse::ServiceUnavailable().json(json!({ "status": "migrations_pending" })),
+        Err(_) => HttpResponse::ServiceUnavailable().json(json!({ "status": "database_unreachable" })),
+    }
+}
+
+const STYLESHEET: &str = include_str!("../../../templates/static/style.css");
+
+/// The one stylesheet, cached for a day.
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(STYLESHEET)
+}

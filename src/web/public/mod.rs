@@ -1,0 +1,34 @@
+//! Public pages: answering a questionnaire, typing a code, the privacy notice, and each team's
+//! "you said, we did". No cookies are set here.
+
+mod code;
+mod info;
+mod survey;
+mod survey_view;
+mod you_said;
+
+use super::rate_limit::Limiter;
+use actix_web::web;
+
+/// Public routes.
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
+    cfg.route("/", web::get().to(info::home))
+        .route("/healthz", web::get().to(info::healthz))
+        .route("/readyz", web::get().to(info::readyz))
+        .route("/privacy", web::get().to(info::privacy))
+        .route("/accessibility", web::get().to(info::accessibility))
+        .route("/static/style.css", web::get().to(info::stylesheet))
+        .service(
+            web::resource("/s/{token}")
+                .wrap(limiter.middleware())
+                .route(web::get().to(survey::show))
+                .route(web::post().to(survey::submit)),
+        )
+        .service(
+            web::resource("/code")
+                .wrap(limiter.middleware())
+                .route(web::get().to(code::show))
+                .route(web::post().to(code::submit)),
+        )
+        .route("/teams/{code}/you-said-we-did", web::get().to(you_said::show));
+}

@@ -1,0 +1,135 @@
+//! `GET /s/{token}` shows the questionnaire; `POST /s/{token}` stores the answers once.
+
+use super::survey_view::form_context;
+use crate::answering;
+use crate::error::AppError;
+use crate::invitations::{self, LinkState, OpenInvitation};
+use crate::surveys::SurveyVersion;
+use crate::surveys::answers::{self, FieldError};
+use crate::web::State;
+use crate::web::pages::{Chrome, PageError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a page about a link needs.
+struct OpenLink {
+    invitation: OpenInvitation,
+    version: Arc<SurveyVersion>,
+    chrome: Chrome,
+}
+
+async fn open_link(state: &State, token: String) -> Result<OpenLink, PageError> {
+    let catalogue = state.catalogue.clone();
+    let found = crate::db::run(&state.pool, move |conn| {
+        let Some(link) = invitations::find_by_token(conn, &token)? else { return Ok(None) };
+        let LinkState::Open(invitation) = link else { return Ok(Some(Err(()))) };
+        let version = catalogue.version(conn, &invitation.survey_version_id)?;
+        let team = crate::teams::find(conn, &invitation.team_id)?;
+        Ok::<_, diesel::result::Error>(Some(Ok((invitation, version, team))))
+    })
+    .await?;
+    match found {
+        None => Err(AppError::NotFound("link").into()),
+        Some(Err(())) => Err(AppError::Gone.into()),
+        Some(Ok((invitation, Some(version), team))) => Ok(OpenLink {
+            invitation,
+            version,
+            chrome: Chrome { team_help: team.and_then(|t| t.crisis_line), ..Chrome::default() },
+        }),
+        Some(Ok((_, None, _))) => Err(AppError::Internal(anyhow::anyhow!("questionnaire version missing")).into()),
+    }
+}
+
+fn gone_page(state: &State) -> HttpResponse {
+    state.page(
+        "pages/link_closed",
+        StatusCode::GONE,
+        json!({ "title": "This link has already been used or has ended" }),
+        &Chrome::default(),
+    )
+}
+
+/// While the database is unreachable the questionnaire cannot even be looked up, so the
+/// answers go back to the person as a form they can send again in a minute.
+fn try_again_page(state: &State, body: &[u8]) -> HttpResponse {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let kept: Vec<Value> = fields.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
+    state.page(
+        "pages/try_again",
+        StatusCode::SERVICE_UNAVAILABLE,
+        json!({ "title": "Your answers have not been sent yet", "fields": kept }),
+        &Chrome::default(),
+    )
+}
+
+/// Shows the questionnaire.
+pub async fn show(state: State, token: web::Path<String>) -> Result<HttpResponse, PageError> {
+    match open_link(&state, token.into_inner()).await {
+        Ok(link) => {
+            let context = form_context(&link.version.survey, &HashMap::new(), &[]);
+            Ok(state.page("pages/survey", StatusCode::OK, context, &link.chrome))
+        }
+        Err(PageError(AppError::Gone)) => Ok(gone_page(&state)),
+        Err(e) => Err(e),
+    }
+}
+
+fn form_page(state: &State, link: &OpenLink, fields: &[(String, String)], errors: &[FieldError], status: StatusCode) -> HttpResponse {
+    let values: HashMap<String, String> = fields.iter().cloned().collect();
+    let mut context: Value = form_context(&link.version.survey, &values, errors);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        context["unavailable"] = json!(true);
+        context["title"] = json!(format!("Not sent yet: {}", link.version.survey.title));
+    }
+    state.page("pages/survey", status, context, &link.chrome)
+}
+
+/// Stores the answers, or shows the form again with every answer kept and each problem named.
+pub async fn submit(state: State, token: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, PageError> {
+    let link = match open_link(&state, token.into_inner()).await {
+        Ok(link) => link,
+        Err(PageError(AppError::Gone)) => return Ok(gone_page(&state)),
+        Err(PageError(e @ AppError::Unavailable(_))) => {
+            e.log();
+            return Ok(try_again_page(&state, &body));
+        }
+        Err(e) => return Err(e),
+    };
+    let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
+        Ok(fields) => fields,
+        Err(_) => {
+            let error = FieldError {
+                field: "form".into(),
+                message: "What was sent could not be read. Please check your answers and send them again.".into(),
+            };
+            return Ok(form_page(&state, &link, &[], &[error], StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let parsed = match answers::parse(&link.version.survey, &fields) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(form_page(&state, &link, &fields, &errors, StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    let invitation = link.invitation.clone();
+    let respondent = link.version.survey.respondent;
+    let risk = state.risk.clone();
+    let outcome =
+        crate::db::run(&state.pool, move |conn| answering::submit(conn, &invitation, respondent, &parsed, &risk)).await;
+    match outcome {
+        Ok(stored) => Ok(state.page(
+            "pages/thank_you",
+            StatusCode::OK,
+            json!({ "title": "Thank you", "urgent": stored.urgent() }),
+            &link.chrome,
+        )),
+        Err(AppError::Gone) => Ok(gone_page(&state)),
+        // Never lose what the person wrote: show it back and ask them to try again shortly.
+        Err(e @ AppError::Unavailable(_)) => {
+            e.log();
+            Ok(form_page(&state, &link, &fields, &[], StatusCode::SERVICE_UNAVAILABLE))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,29 @@
+//! `GET /teams/{code}/you-said-we-did`: what a team changed because of feedback, in words a
+//! manager chose for the public.
+
+use crate::concerns;
+use crate::error::AppError;
+use crate::web::State;
+use crate::web::pages::{Chrome, PageError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+/// The public page.
+pub async fn show(state: State, code: web::Path<String>) -> Result<HttpResponse, PageError> {
+    let code = code.into_inner();
+    let found = crate::db::run(&state.pool, move |conn| {
+        let Some(team) = crate::teams::find_by_code(conn, &code)? else { return Ok(None) };
+        let items = concerns::you_said_we_did(conn, &team.id)?;
+        Ok::<_, diesel::result::Error>(Some((team, items)))
+    })
+    .await?;
+    let (team, items) = found.ok_or(AppError::NotFound("team"))?;
+    let chrome = Chrome { team_help: team.crisis_line.clone(), ..Chrome::default() };
+    Ok(state.page(
+        "pages/you_said_we_did",
+        StatusCode::OK,
+        json!({ "title": format!("You said, we did: {}", team.name), "team_name": team.name, "items": items }),
+        &chrome,
+    ))
+}

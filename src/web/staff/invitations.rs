@@ -1,0 +1,179 @@
+//! Issuing invitations from the staff area: a pair at discharge (service user and carer), or a
+//! batch of cards, or emails. The result is a print-ready card page.
+
+use super::{StaffForm, team_for};
+use crate::concerns::audit;
+use crate::error::AppError;
+use crate::invitations::{self, Batch, Channel, InviteEmail, IssuedLink, MAX_BATCH, short_code};
+use crate::staff::Permission;
+use crate::surveys::{Respondent, SurveyVersion};
+use crate::teams::Team;
+use crate::web::State;
+use crate::web::pages::PageError;
+use crate::web::session::SignedIn;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+fn form_page(state: &State, signed_in: &SignedIn, team: &Team, values: &HashMap<String, String>, errors: &[(&str, String)]) -> HttpResponse {
+    let surveys: Vec<Value> = state
+        .catalogue
+        .all_current()
+        .map(|v| json!({ "slug": v.survey.slug, "title": v.survey.title, "selected": values.get("survey") == Some(&v.survey.slug) }))
+        .collect();
+    let error = |field: &str| errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone());
+    let mode = values.get("mode").map(String::as_str).unwrap_or("pair");
+    let context = json!({
+        "title": if errors.is_empty() { "Invite people to give feedback".to_string() } else { "Error: Invite people to give feedback".to_string() },
+        "team": team,
+        "surveys": surveys,
+        "mode_pair": mode == "pair",
+        "mode_count": mode == "count",
+        "mode_emails": mode == "emails",
+        "count": values.get("count").cloned().unwrap_or_else(|| "1".into()),
+        "emails": values.get("emails").cloned().unwrap_or_default(),
+        "errors": errors.iter().map(|(f, m)| json!({ "href": format!("#{f}"), "message": m })).collect::<Vec<_>>(),
+        "survey_error": error("survey"),
+        "count_error": error("count"),
+        "emails_error": error("emails"),
+        "mode_error": error("mode"),
+    });
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    state.page("pages/invite", status, context, &signed_in.chrome())
+}
+
+/// The form.
+pub async fn new_form(state: State, signed_in: SignedIn, code: web::Path<String>) -> Result<HttpResponse, PageError> {
+    let team = team_for(&state, &signed_in, code.into_inner(), Permission::IssueInvitations).await?;
+    Ok(form_page(&state, &signed_in, &team, &HashMap::new(), &[]))
+}
+
+fn discharge_pair(state: &State) -> Result<(Arc<SurveyVersion>, Arc<SurveyVersion>), AppError> {
+    let find = |group: Respondent| {
+        state
+            .catalogue
+            .all_current()
+            .find(|v| v.survey.respondent == group)
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no questionnaire for {}", group.as_str())))
+    };
+    Ok((find(Respondent::ServiceUser)?, find(Respondent::Carer)?))
+}
+
+/// A card as the print page shows it.
+fn card(state: &State, team: &Team, who: &str, link: &IssuedLink) -> Value {
+    let url = format!("{}/s/{}", state.settings.public_url, link.token);
+    let qr = qrcode::QrCode::new(url.as_bytes())
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default();
+    json!({
+        "who": who,
+        "team_name": team.name,
+        "url": url,
+        "code_url": format!("{}/code", state.settings.public_url),
+        "code": short_code::format_for_card(&link.code),
+        // Generated here from our own URL: safe to place unescaped.
+        "qr_svg": qr,
+        "expires_on": link.expires_on.format("%-d %B %Y").to_string(),
+        "team_help": team.crisis_line,
+    })
+}
+
+/// Issues what the form asked for and shows the cards to print.
+pub async fn issue(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let team = team_for(&state, &signed_in, code.into_inner(), Permission::IssueInvitations).await?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let expiry_days = state.settings.invitation_expiry_days;
+    let actor = signed_in.user.audit_label();
+    let team_id = team.id.clone();
+
+    // Each planned batch: (who it is for, questionnaire, printed count, or emails).
+    let mut plans: Vec<(String, Arc<SurveyVersion>, usize, Vec<InviteEmail>)> = Vec::new();
+    let mut errors: Vec<(&str, String)> = Vec::new();
+    match form.get("mode") {
+        "pair" => {
+            let (su, carer) = discharge_pair(&state)?;
+            plans.push(("Service user".into(), su, 1, Vec::new()));
+            plans.push(("Carer".into(), carer, 1, Vec::new()));
+        }
+        "count" | "emails" => {
+            let version = state.catalogue.current(form.get("survey"));
+            if version.is_none() {
+                errors.push(("survey", "Select a questionnaire".into()));
+            }
+            if form.get("mode") == "count" {
+                match form.get("count").trim().parse::<usize>() {
+                    Ok(n) if (1..=MAX_BATCH).contains(&n) => {
+                        if let Some(v) = version {
+                            plans.push((v.survey.title.clone(), v, n, Vec::new()));
+                        }
+                    }
+                    _ => errors.push(("count", format!("Enter a number of cards from 1 to {MAX_BATCH}"))),
+                }
+            } else {
+                let lines: Vec<&str> = form.get("emails").lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+                let parsed: Result<Vec<InviteEmail>, usize> =
+                    lines.iter().enumerate().map(|(i, l)| InviteEmail::parse(l).map_err(|_| i + 1)).collect();
+                match parsed {
+                    Ok(list) if (1..=MAX_BATCH).contains(&list.len()) => {
+                        if let Some(v) = version {
+                            plans.push((v.survey.title.clone(), v, 0, list));
+                        }
+                    }
+                    Ok(_) => errors.push(("emails", format!("Enter from 1 to {MAX_BATCH} email addresses, one a line"))),
+                    Err(line) => errors.push(("emails", format!("The address on line {line} is not a valid email address"))),
+                }
+            }
+        }
+        _ => errors.push(("mode", "Choose what to issue".into())),
+    }
+    if !errors.is_empty() {
+        return Ok(form_page(&state, &signed_in, &team, &form.0, &errors));
+    }
+
+    let issued = crate::db::run(&state.pool, move |conn| {
+        let mut cards = Vec::new();
+        let mut queued = 0;
+        for (who, version, count, emails) in &plans {
+            let batch = Batch { team_id: &team_id, survey_version_id: &version.id, expiry_days };
+            if emails.is_empty() {
+                let (_, links) = invitations::issue_links(conn, &batch, Channel::Printed, *count)?;
+                cards.extend(links.into_iter().map(|l| (who.clone(), l)));
+            } else {
+                queued += invitations::issue_emails(conn, &batch, emails)?;
+            }
+            audit::record(
+                conn,
+                &actor,
+                "invitations.issue",
+                Some(&team_id),
+                &format!("survey={} links={} emails={}", version.survey.slug, count, emails.len()),
+            )?;
+        }
+        Ok::<_, diesel::result::Error>((cards, queued))
+    })
+    .await?;
+    let (cards, queued) = issued;
+    if queued > 0 {
+        state.nudge.wake();
+    }
+    let cards: Vec<Value> = cards.iter().map(|(who, link)| card(&state, &team, who, link)).collect();
+    Ok(state.page(
+        "pages/cards",
+        StatusCode::OK,
+        json!({ "title": "Invitation cards to print", "team": team, "cards": cards, "queued": queued }),
+        &signed_in.chrome(),
+    ))
+}

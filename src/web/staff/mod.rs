@@ -1,0 +1,65 @@
+//! The signed-in staff area: sign-in, teams, invitations, concerns and actions, the audit log.
+//! Every route checks the user's role in the team whose data it touches.
+
+mod audit_log;
+mod concerns;
+mod home;
+mod invitations;
+mod sign_in;
+
+use super::rate_limit::Limiter;
+use super::session::{SignedIn, check_csrf};
+use crate::error::AppError;
+use crate::staff::Permission;
+use crate::teams::Team;
+use crate::web::State;
+use actix_web::web;
+use std::collections::HashMap;
+
+/// Staff routes (under `/staff`).
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
+    cfg.service(
+        web::resource("/sign-in")
+            .wrap(limiter.middleware())
+            .route(web::get().to(sign_in::show))
+            .route(web::post().to(sign_in::submit)),
+    )
+    .route("/sign-out", web::post().to(sign_in::sign_out))
+    .route("", web::get().to(home::home))
+    .route("/", web::get().to(home::home))
+    .route("/teams/{code}", web::get().to(home::team))
+    .route("/teams/{code}/invitations/new", web::get().to(invitations::new_form))
+    .route("/teams/{code}/invitations", web::post().to(invitations::issue))
+    .route("/teams/{code}/concerns", web::get().to(concerns::list))
+    .route("/teams/{code}/concerns", web::post().to(concerns::create))
+    .route("/concerns/{id}", web::get().to(concerns::show))
+    .route("/concerns/{id}/actions", web::post().to(concerns::add_action))
+    .route("/concerns/{id}/close", web::post().to(concerns::close))
+    .route("/actions/{id}", web::post().to(concerns::update_action))
+    .route("/audit", web::get().to(audit_log::show));
+}
+
+/// A submitted staff form: every field kept for showing back, CSRF checked first.
+pub struct StaffForm(pub HashMap<String, String>);
+
+impl StaffForm {
+    /// Checks the CSRF token against the session.
+    pub fn checked(signed_in: &SignedIn, form: web::Form<HashMap<String, String>>) -> Result<Self, AppError> {
+        let form = form.into_inner();
+        check_csrf(&signed_in.session, form.get("csrf_token").map(String::as_str))?;
+        Ok(StaffForm(form))
+    }
+
+    /// A field's value, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// The team named in the path, if the user may do this there: 404 for an unknown team, 403 otherwise.
+pub async fn team_for(state: &State, user: &SignedIn, code: String, permission: Permission) -> Result<Team, AppError> {
+    let team = crate::db::run(&state.pool, move |conn| crate::teams::find_by_code(conn, &code))
+        .await?
+        .ok_or(AppError::NotFound("team"))?;
+    if user.user.can(&team.id, permission) { Ok(team) } else { Err(AppError::Forbidden) }
+}
