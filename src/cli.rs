@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "crt-feedback", version, about = "Feedback and fidelity evidence for crisis resolution teams")]
+#[command(
+    name = "crt-feedback",
+    version,
+    about = "Feedback and fidelity evidence for crisis resolution teams"
+)]
 struct Cli {
     /// A TOML settings file (the same keys as the environment).
     #[arg(long, global = true)]
@@ -146,32 +150,52 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Surveys { command: SurveysCommand::Check } => {
-            match crate::surveys::load_definitions(settings.surveys_dir.as_deref()) {
-                Ok(defs) => {
-                    for (file, s) in &defs {
-                        println!("ok {file}: {} ({}, {} questions)", s.slug, s.respondent.as_str(), s.questions.len());
-                    }
-                    Ok(())
+        Command::Surveys {
+            command: SurveysCommand::Check,
+        } => match crate::surveys::load_definitions(settings.surveys_dir.as_deref()) {
+            Ok(defs) => {
+                for (file, s) in &defs {
+                    println!(
+                        "ok {file}: {} ({}, {} questions)",
+                        s.slug,
+                        s.respondent.as_str(),
+                        s.questions.len()
+                    );
                 }
-                Err(errors) => {
-                    for e in &errors {
-                        eprintln!("{e}");
-                    }
-                    anyhow::bail!("{} questionnaire definition(s) are not valid", errors.len())
-                }
+                Ok(())
             }
-        }
-        Command::Team { command: TeamCommand::Add { code, name } } => {
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("{e}");
+                }
+                anyhow::bail!("{} questionnaire definition(s) are not valid", errors.len())
+            }
+        },
+        Command::Team {
+            command: TeamCommand::Add { code, name },
+        } => {
             let code = TeamCode::parse(&code).map_err(anyhow::Error::msg)?;
             let services = Services::open(&settings)?;
             let mut conn = services.pool.get()?;
             let team = teams::add(&mut conn, &code, &name)?;
-            crate::concerns::audit::record(&mut conn, "cli", "team.add", Some(&team.id), &format!("code={}", team.code))?;
+            crate::concerns::audit::record(
+                &mut conn,
+                "cli",
+                "team.add",
+                Some(&team.id),
+                &format!("code={}", team.code),
+            )?;
             println!("added team {} ({})", team.code, team.name);
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, role, teams: team_codes } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    teams: team_codes,
+                },
+        } => {
             let email = StaffEmail::parse(&email).map_err(anyhow::Error::msg)?;
             let (is_admin, role) = match role {
                 RoleArg::Admin => (true, None),
@@ -183,57 +207,127 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             }
             let mut input = String::new();
             std::io::stdin().read_to_string(&mut input)?;
-            let password = NewPassword::parse(input.lines().next().unwrap_or_default()).map_err(anyhow::Error::msg)?;
+            let password = NewPassword::parse(input.lines().next().unwrap_or_default())
+                .map_err(anyhow::Error::msg)?;
             let services = Services::open(&settings)?;
             let mut conn = services.pool.get()?;
             let mut grants = Vec::new();
             for code in &team_codes {
-                let team = teams::find_by_code(&mut conn, code)?.ok_or_else(|| anyhow::anyhow!("no team with code {code}"))?;
+                let team = teams::find_by_code(&mut conn, code)?
+                    .ok_or_else(|| anyhow::anyhow!("no team with code {code}"))?;
                 if let Some(role) = role {
                     grants.push((team.id, role));
                 }
             }
             let id = staff::add_or_update(&mut conn, &email, &password, is_admin, &grants)?;
-            let detail = format!("role={} teams={}", if is_admin { "admin" } else { role.map(Role::as_str).unwrap_or("") }, team_codes.join(","));
-            crate::concerns::audit::record(&mut conn, "cli", "user.add", None, &format!("user={id} {detail}"))?;
+            let detail = format!(
+                "role={} teams={}",
+                if is_admin {
+                    "admin"
+                } else {
+                    role.map(Role::as_str).unwrap_or("")
+                },
+                team_codes.join(",")
+            );
+            crate::concerns::audit::record(
+                &mut conn,
+                "cli",
+                "user.add",
+                None,
+                &format!("user={id} {detail}"),
+            )?;
             println!("user saved");
             Ok(())
         }
-        Command::ApiKey { command: ApiKeyCommand::Create { email } } => {
+        Command::ApiKey {
+            command: ApiKeyCommand::Create { email },
+        } => {
             let email = StaffEmail::parse(&email).map_err(anyhow::Error::msg)?;
             let services = Services::open(&settings)?;
             let mut conn = services.pool.get()?;
-            let user_id = staff::find_id_by_email(&mut conn, &email)?.ok_or_else(|| anyhow::anyhow!("no user with that email address"))?;
+            let user_id = staff::find_id_by_email(&mut conn, &email)?
+                .ok_or_else(|| anyhow::anyhow!("no user with that email address"))?;
             let key = staff::api_keys::create(&mut conn, &user_id)?;
-            crate::concerns::audit::record(&mut conn, "cli", "api_key.create", None, &format!("user={user_id}"))?;
+            crate::concerns::audit::record(
+                &mut conn,
+                "cli",
+                "api_key.create",
+                None,
+                &format!("user={user_id}"),
+            )?;
             println!("API key created; it is shown only once:");
             println!("{key}");
             Ok(())
         }
-        Command::Invite { team, survey, count, emails } => {
+        Command::Invite {
+            team,
+            survey,
+            count,
+            emails,
+        } => {
             let services = Services::open(&settings)?;
             let mut conn = services.pool.get()?;
-            let team = teams::find_by_code(&mut conn, &team)?.ok_or_else(|| anyhow::anyhow!("no team with code {team}"))?;
-            let version = services.catalogue.current(&survey).ok_or_else(|| anyhow::anyhow!("no questionnaire with slug {survey}"))?;
-            let batch = Batch { team_id: &team.id, survey_version_id: &version.id, expiry_days: settings.invitation_expiry_days };
+            let team = teams::find_by_code(&mut conn, &team)?
+                .ok_or_else(|| anyhow::anyhow!("no team with code {team}"))?;
+            let version = services
+                .catalogue
+                .current(&survey)
+                .ok_or_else(|| anyhow::anyhow!("no questionnaire with slug {survey}"))?;
+            let batch = Batch {
+                team_id: &team.id,
+                survey_version_id: &version.id,
+                expiry_days: settings.invitation_expiry_days,
+            };
             match (count, emails) {
                 (Some(count), None) => {
-                    anyhow::ensure!((1..=invitations::MAX_BATCH).contains(&count), "--count must be from 1 to {}", invitations::MAX_BATCH);
-                    let (_, links) = invitations::issue_links(&mut conn, &batch, Channel::Printed, count)?;
-                    crate::concerns::audit::record(&mut conn, "cli", "invitations.issue", Some(&team.id), &format!("survey={survey} links={count}"))?;
+                    anyhow::ensure!(
+                        (1..=invitations::MAX_BATCH).contains(&count),
+                        "--count must be from 1 to {}",
+                        invitations::MAX_BATCH
+                    );
+                    let (_, links) =
+                        invitations::issue_links(&mut conn, &batch, Channel::Printed, count)?;
+                    crate::concerns::audit::record(
+                        &mut conn,
+                        "cli",
+                        "invitations.issue",
+                        Some(&team.id),
+                        &format!("survey={survey} links={count}"),
+                    )?;
                     for link in links {
-                        println!("{}/s/{}\t{}\t{}", settings.public_url, link.token, link.code, link.expires_on);
+                        println!(
+                            "{}/s/{}\t{}\t{}",
+                            settings.public_url, link.token, link.code, link.expires_on
+                        );
                     }
                 }
                 (None, Some(file)) => {
-                    let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
                     let mut list = Vec::new();
-                    for (i, line) in text.lines().map(str::trim).enumerate().filter(|(_, l)| !l.is_empty()) {
-                        list.push(InviteEmail::parse(line).map_err(|why| anyhow::anyhow!("{} line {}: {why}", file.display(), i + 1))?);
+                    for (i, line) in text
+                        .lines()
+                        .map(str::trim)
+                        .enumerate()
+                        .filter(|(_, l)| !l.is_empty())
+                    {
+                        list.push(InviteEmail::parse(line).map_err(|why| {
+                            anyhow::anyhow!("{} line {}: {why}", file.display(), i + 1)
+                        })?);
                     }
-                    anyhow::ensure!(!list.is_empty(), "{} has no email addresses", file.display());
+                    anyhow::ensure!(
+                        !list.is_empty(),
+                        "{} has no email addresses",
+                        file.display()
+                    );
                     let queued = invitations::issue_emails(&mut conn, &batch, &list)?;
-                    crate::concerns::audit::record(&mut conn, "cli", "invitations.issue", Some(&team.id), &format!("survey={survey} emails={queued}"))?;
+                    crate::concerns::audit::record(
+                        &mut conn,
+                        "cli",
+                        "invitations.issue",
+                        Some(&team.id),
+                        &format!("survey={survey} emails={queued}"),
+                    )?;
                     println!("queued {queued} invitation emails; a running server sends them");
                 }
                 _ => anyhow::bail!("give either --count N or --emails FILE"),

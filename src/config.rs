@@ -11,26 +11,83 @@ use validator::ValidateEmail;
 
 /// Every key the service reads, with the README's description kept in one place.
 pub const KEYS: &[(&str, &str)] = &[
-    ("DATABASE_URL", "sqlite://PATH or postgres://...; default sqlite://data/crt-feedback.db"),
-    ("PUBLIC_URL", "base of links in emails and cards; default http://localhost:8080"),
-    ("BIND_ADDRESS", "address the server listens on; default 127.0.0.1:8080"),
-    ("SMTP_URL", "smtp://host:port or smtps://user:pass@host; unset = write .eml files"),
-    ("MAIL_FROM", "sender of invitation emails; default crt-feedback@localhost"),
-    ("MAIL_DIR", "folder for .eml files when SMTP_URL is unset; default data/mail"),
-    ("SESSION_KEY", "at least 64 random bytes, hex or base64; unset = a new key each start"),
-    ("SESSION_IDLE_MINUTES", "staff sessions end after this idle time; default 30"),
-    ("INVITATION_EXPIRY_DAYS", "days an invitation link works; default 28"),
-    ("REMINDER_AFTER_DAYS", "days before the one reminder email; default 7"),
-    ("SURVEYS_DIR", "folder of extra or overriding questionnaire .toml files; optional"),
-    ("TEMPLATES_DIR", "folder of overriding .hbs templates; optional"),
-    ("RISK_TERMS_FILE", "text file, one risk phrase a line, replacing the built-in list; optional"),
-    ("NATIONAL_HELP", "urgent-help line shown on every public page; default NHS 111 option 2, Samaritans, 999"),
+    (
+        "DATABASE_URL",
+        "sqlite://PATH or postgres://...; default sqlite://data/crt-feedback.db",
+    ),
+    (
+        "PUBLIC_URL",
+        "base of links in emails and cards; default http://localhost:8080",
+    ),
+    (
+        "BIND_ADDRESS",
+        "address the server listens on; default 127.0.0.1:8080",
+    ),
+    (
+        "SMTP_URL",
+        "smtp://host:port or smtps://user:pass@host; unset = write .eml files",
+    ),
+    (
+        "MAIL_FROM",
+        "sender of invitation emails; default crt-feedback@localhost",
+    ),
+    (
+        "MAIL_DIR",
+        "folder for .eml files when SMTP_URL is unset; default data/mail",
+    ),
+    (
+        "SESSION_KEY",
+        "at least 64 random bytes, hex or base64; unset = a new key each start",
+    ),
+    (
+        "SESSION_IDLE_MINUTES",
+        "staff sessions end after this idle time; default 30",
+    ),
+    (
+        "INVITATION_EXPIRY_DAYS",
+        "days an invitation link works; default 28",
+    ),
+    (
+        "REMINDER_AFTER_DAYS",
+        "days before the one reminder email; default 7",
+    ),
+    (
+        "SURVEYS_DIR",
+        "folder of extra or overriding questionnaire .toml files; optional",
+    ),
+    (
+        "TEMPLATES_DIR",
+        "folder of overriding .hbs templates; optional",
+    ),
+    (
+        "RISK_TERMS_FILE",
+        "text file, one risk phrase a line, replacing the built-in list; optional",
+    ),
+    (
+        "NATIONAL_HELP",
+        "urgent-help line shown on every public page; default NHS 111 option 2, Samaritans, 999",
+    ),
     ("DB_POOL_SIZE", "database connections per server; default 8"),
-    ("RATE_LIMIT_PER_MINUTE", "requests per minute per address on survey, code and sign-in routes; default 120"),
-    ("LOGIN_MAX_FAILURES", "failed sign-ins before an email is locked; default 5"),
-    ("LOGIN_LOCK_MINUTES", "how long a locked sign-in stays locked; default 15"),
-    ("MAIL_RETRY_BASE_SECONDS", "first wait before retrying a failed send, doubling to an hour; default 30"),
-    ("MAIL_POLL_SECONDS", "how often the outbox is checked when nothing wakes it; default 5"),
+    (
+        "RATE_LIMIT_PER_MINUTE",
+        "requests per minute per address on survey, code and sign-in routes; default 120",
+    ),
+    (
+        "LOGIN_MAX_FAILURES",
+        "failed sign-ins before an email is locked; default 5",
+    ),
+    (
+        "LOGIN_LOCK_MINUTES",
+        "how long a locked sign-in stays locked; default 15",
+    ),
+    (
+        "MAIL_RETRY_BASE_SECONDS",
+        "first wait before retrying a failed send, doubling to an hour; default 30",
+    ),
+    (
+        "MAIL_POLL_SECONDS",
+        "how often the outbox is checked when nothing wakes it; default 5",
+    ),
     ("LOG_FORMAT", "text or json; default text"),
 ];
 
@@ -97,7 +154,10 @@ pub struct SettingsError {
 }
 
 fn bad(key: &str, problem: impl Into<String>) -> SettingsError {
-    SettingsError { key: key.to_string(), problem: problem.into() }
+    SettingsError {
+        key: key.to_string(),
+        problem: problem.into(),
+    }
 }
 
 const DEFAULT_NATIONAL_HELP: &str = "If you need help now: call NHS 111 and choose option 2 for mental health, \
@@ -141,19 +201,29 @@ impl Settings {
                 None => Ok(default),
                 Some(v) => match v.parse::<u32>() {
                     Ok(n) if (min..=max).contains(&n) => Ok(n),
-                    _ => Err(bad(key, format!("must be a whole number from {min} to {max}, not `{v}`"))),
+                    _ => Err(bad(
+                        key,
+                        format!("must be a whole number from {min} to {max}, not `{v}`"),
+                    )),
                 },
             }
         };
 
-        let database_url = DatabaseUrl::parse(get("DATABASE_URL").unwrap_or("sqlite://data/crt-feedback.db"))
-            .map_err(|e| bad("DATABASE_URL", e.to_string()))?;
+        let database_url =
+            DatabaseUrl::parse(get("DATABASE_URL").unwrap_or("sqlite://data/crt-feedback.db"))
+                .map_err(|e| bad("DATABASE_URL", e.to_string()))?;
 
-        let public_url = get("PUBLIC_URL").unwrap_or("http://localhost:8080").trim_end_matches('/').to_string();
+        let public_url = get("PUBLIC_URL")
+            .unwrap_or("http://localhost:8080")
+            .trim_end_matches('/')
+            .to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
             || public_url.split("://").nth(1).is_none_or(str::is_empty)
         {
-            return Err(bad("PUBLIC_URL", "must start with http:// or https:// and name a host"));
+            return Err(bad(
+                "PUBLIC_URL",
+                "must start with http:// or https:// and name a host",
+            ));
         }
 
         let bind_address = get("BIND_ADDRESS").unwrap_or("127.0.0.1:8080").to_string();
@@ -163,11 +233,15 @@ impl Settings {
 
         let smtp_url = match get("SMTP_URL") {
             None => None,
-            Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(Secret::new(v.to_string())),
+            Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => {
+                Some(Secret::new(v.to_string()))
+            }
             Some(_) => return Err(bad("SMTP_URL", "must start with smtp:// or smtps://")),
         };
 
-        let mail_from = get("MAIL_FROM").unwrap_or("crt-feedback@localhost").to_string();
+        let mail_from = get("MAIL_FROM")
+            .unwrap_or("crt-feedback@localhost")
+            .to_string();
         let address_part = mail_from
             .rsplit_once('<')
             .map(|(_, a)| a.trim_end_matches('>'))
@@ -196,7 +270,12 @@ impl Settings {
         let log_format = match get("LOG_FORMAT").unwrap_or("text") {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
-            other => return Err(bad("LOG_FORMAT", format!("must be text or json, not `{other}`"))),
+            other => {
+                return Err(bad(
+                    "LOG_FORMAT",
+                    format!("must be text or json, not `{other}`"),
+                ));
+            }
         };
 
         Ok(Settings {
@@ -213,7 +292,9 @@ impl Settings {
             surveys_dir: get("SURVEYS_DIR").map(PathBuf::from),
             templates_dir: get("TEMPLATES_DIR").map(PathBuf::from),
             risk_terms_file: get("RISK_TERMS_FILE").map(PathBuf::from),
-            national_help: get("NATIONAL_HELP").unwrap_or(DEFAULT_NATIONAL_HELP).to_string(),
+            national_help: get("NATIONAL_HELP")
+                .unwrap_or(DEFAULT_NATIONAL_HELP)
+                .to_string(),
             db_pool_size: number("DB_POOL_SIZE", 8, 1, 256)?,
             rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 120, 1, 1_000_000)?,
             login_max_failures: number("LOGIN_MAX_FAILURES", 5, 1, 100)?,
@@ -235,13 +316,20 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SettingsError> {
     let key = "CRT_CONFIG";
     let text = std::fs::read_to_string(path)
         .map_err(|e| bad(key, format!("file {} cannot be read: {e}", path.display())))?;
-    let table: toml::Table =
-        toml::from_str(&text).map_err(|e| bad(key, format!("file {} is not valid TOML: {e}", path.display())))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        bad(
+            key,
+            format!("file {} is not valid TOML: {e}", path.display()),
+        )
+    })?;
     let mut values = BTreeMap::new();
     for (name, value) in table {
         let upper = name.to_ascii_uppercase();
         if !KEYS.iter().any(|(k, _)| *k == upper) {
-            return Err(bad(&name, format!("in {} is not a known setting", path.display())));
+            return Err(bad(
+                &name,
+                format!("in {} is not a known setting", path.display()),
+            ));
         }
         let text = match value {
             toml::Value::String(s) => s,
@@ -259,13 +347,21 @@ mod tests {
     use super::*;
 
     fn with(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
-        Settings::from_values(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Settings::from_values(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn defaults_use_an_embedded_sqlite_file_under_data() {
         let s = with(&[]).unwrap();
-        assert_eq!(s.database_url.expose().to_string(), "sqlite://data/crt-feedback.db");
+        assert_eq!(
+            s.database_url.expose().to_string(),
+            "sqlite://data/crt-feedback.db"
+        );
         assert_eq!(s.invitation_expiry_days, 28);
         assert!(!s.secure_cookies());
     }
@@ -308,8 +404,23 @@ mod tests {
     fn a_file_with_an_unknown_key_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("crt.toml");
-        std::fs::write(&path, "database_url = \"sqlite://a.db\"\ncolour = \"blue\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "database_url = \"sqlite://a.db\"\ncolour = \"blue\"\n",
+        )
+        .unwrap();
         let err = read_file(&path).unwrap_err();
         assert_eq!(err.key, "colour");
+    }
+}
+
+#[cfg(test)]
+mod readme {
+    #[test]
+    fn every_setting_is_documented_in_the_readme() {
+        let readme = include_str!("../README.md");
+        for (key, _) in super::KEYS {
+            assert!(readme.contains(&format!("`{key}`")), "README does not document {key}");
+        }
     }
 }

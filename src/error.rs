@@ -16,7 +16,10 @@ pub enum AppError {
     #[error("you do not have access to this")]
     Forbidden,
     #[error("{message}")]
-    BadRequest { field: Option<String>, message: String },
+    BadRequest {
+        field: Option<String>,
+        message: String,
+    },
     #[error("too many attempts; please wait a little and try again")]
     TooManyRequests,
     #[error("the service is briefly unavailable; please try again in a minute")]
@@ -28,12 +31,18 @@ pub enum AppError {
 impl AppError {
     /// A 400 that names the field at fault.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::BadRequest { field: Some(field.to_string()), message: message.into() }
+        AppError::BadRequest {
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
     }
 
     /// A 400 about the request as a whole.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        AppError::BadRequest { field: None, message: message.into() }
+        AppError::BadRequest {
+            field: None,
+            message: message.into(),
+        }
     }
 
     /// A stable code that API clients can match on.
@@ -54,8 +63,12 @@ impl AppError {
     /// because their messages can echo what a person typed.
     pub fn log(&self) {
         match self {
-            AppError::Internal(cause) => tracing::error!(error = format!("{cause:#}"), "request failed"),
-            AppError::Unavailable(cause) => tracing::warn!(error = format!("{cause:#}"), "database unavailable"),
+            AppError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "request failed")
+            }
+            AppError::Unavailable(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "database unavailable")
+            }
             _ => {}
         }
     }
@@ -94,7 +107,11 @@ impl ResponseError for AppError {
         if matches!(self, AppError::Unauthorized) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
-        response.json(ErrorBody { error: self.code(), message: self.to_string(), field })
+        response.json(ErrorBody {
+            error: self.code(),
+            message: self.to_string(),
+            field,
+        })
     }
 }
 
@@ -103,9 +120,10 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::NotFound("record"),
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
-                AppError::Unavailable(e.into())
-            }
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => AppError::Unavailable(e.into()),
             other => AppError::Internal(other.into()),
         }
     }

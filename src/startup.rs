@@ -3,9 +3,9 @@
 
 use crate::config::Settings;
 use crate::db::{self, Pool};
+use crate::mail::Mailer;
 use crate::mail::outbox::OutboxSender;
 use crate::mail::worker::{Nudge, Worker};
-use crate::mail::Mailer;
 use crate::responses::RiskTerms;
 use crate::surveys::{self, Catalogue};
 use crate::templates::Templates;
@@ -35,19 +35,31 @@ pub struct Services {
 impl Services {
     /// Opens the database, applies migrations, loads and stores the questionnaires.
     pub fn open(settings: &Settings) -> anyhow::Result<Self> {
-        let definitions = surveys::load_definitions(settings.surveys_dir.as_deref()).map_err(|errors| {
-            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!("questionnaire definitions are not valid:\n  {}", lines.join("\n  "))
-        })?;
+        let definitions =
+            surveys::load_definitions(settings.surveys_dir.as_deref()).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!(
+                    "questionnaire definitions are not valid:\n  {}",
+                    lines.join("\n  ")
+                )
+            })?;
         let catalogue = Arc::new(Catalogue::new(definitions));
         let templates = Arc::new(Templates::load(settings.templates_dir.as_deref())?);
         let url = settings.database_url.expose();
         let pool = db::build_pool(url, settings.db_pool_size)
             .map_err(|e| anyhow::anyhow!("cannot open the database {url}: {e}"))?;
-        let mut conn = pool.get().map_err(|e| anyhow::anyhow!("cannot connect to the database {url}: {e}"))?;
+        let mut conn = pool
+            .get()
+            .map_err(|e| anyhow::anyhow!("cannot connect to the database {url}: {e}"))?;
         db::run_migrations(&mut conn)?;
-        catalogue.sync(&mut conn).map_err(|e| anyhow::anyhow!("storing questionnaire versions failed: {e}"))?;
-        Ok(Services { pool, catalogue, templates })
+        catalogue
+            .sync(&mut conn)
+            .map_err(|e| anyhow::anyhow!("storing questionnaire versions failed: {e}"))?;
+        Ok(Services {
+            pool,
+            catalogue,
+            templates,
+        })
     }
 }
 
@@ -61,10 +73,15 @@ impl Application {
     }
 
     /// Builds on already opened services and a bound listener.
-    pub fn build_with(settings: Settings, services: Services, listener: TcpListener) -> anyhow::Result<Self> {
+    pub fn build_with(
+        settings: Settings,
+        services: Services,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let risk = match &settings.risk_terms_file {
-            Some(path) => RiskTerms::from_file(path).map_err(|e| anyhow::anyhow!("RISK_TERMS_FILE {}: {e}", path.display()))?,
+            Some(path) => RiskTerms::from_file(path)
+                .map_err(|e| anyhow::anyhow!("RISK_TERMS_FILE {}: {e}", path.display()))?,
             None => RiskTerms::default(),
         };
         let mailer = match &settings.smtp_url {
@@ -90,7 +107,9 @@ impl Application {
         let session_key = match &settings.session_key {
             Some(bytes) => Key::from(bytes.expose()),
             None => {
-                tracing::warn!("SESSION_KEY is not set: staff sessions end when the server restarts");
+                tracing::warn!(
+                    "SESSION_KEY is not set: staff sessions end when the server restarts"
+                );
                 Key::generate()
             }
         };
@@ -115,7 +134,12 @@ impl Application {
         .listen(listener)?
         .shutdown_timeout(10)
         .run();
-        Ok(Application { port, server, pool: services.pool, _worker: worker })
+        Ok(Application {
+            port,
+            server,
+            pool: services.pool,
+            _worker: worker,
+        })
     }
 
     /// The port the server listens on.
@@ -130,7 +154,9 @@ impl Application {
 
     /// Serves until the process is told to stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Application { server, _worker, .. } = self;
+        let Application {
+            server, _worker, ..
+        } = self;
         let result = server.await;
         drop(_worker);
         result

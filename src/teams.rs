@@ -13,8 +13,15 @@ impl TeamCode {
     /// Accepts 2 to 20 letters, digits or hyphens; stored in upper case.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let code = raw.trim().to_ascii_uppercase();
-        let ok = (2..=20).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if ok { Ok(TeamCode(code)) } else { Err(format!("team code `{raw}` must be 2 to 20 letters, digits or hyphens")) }
+        let ok = (2..=20).contains(&code.len())
+            && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if ok {
+            Ok(TeamCode(code))
+        } else {
+            Err(format!(
+                "team code `{raw}` must be 2 to 20 letters, digits or hyphens"
+            ))
+        }
     }
 
     /// The code as text.
@@ -38,8 +45,15 @@ pub struct Team {
 /// Adds a team; a second team with the same code is refused.
 pub fn add(conn: &mut DbConnection, code: &TeamCode, name: &str) -> anyhow::Result<Team> {
     let name = name.trim();
-    anyhow::ensure!(!name.is_empty() && name.len() <= 200, "team name must be 1 to 200 characters");
-    anyhow::ensure!(find_by_code(conn, code.as_str())?.is_none(), "a team with code {} already exists", code.as_str());
+    anyhow::ensure!(
+        !name.is_empty() && name.len() <= 200,
+        "team name must be 1 to 200 characters"
+    );
+    anyhow::ensure!(
+        find_by_code(conn, code.as_str())?.is_none(),
+        "a team with code {} already exists",
+        code.as_str()
+    );
     let team = Team {
         id: uuid::Uuid::new_v4().to_string(),
         code: code.as_str().to_string(),
@@ -48,7 +62,9 @@ pub fn add(conn: &mut DbConnection, code: &TeamCode, name: &str) -> anyhow::Resu
         welsh_first: false,
         created_at: crate::db::now(),
     };
-    diesel::insert_into(teams::table).values(&team).execute(conn)?;
+    diesel::insert_into(teams::table)
+        .values(&team)
+        .execute(conn)?;
     Ok(team)
 }
 
@@ -63,16 +79,27 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<T
 
 /// A team by id.
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Team>> {
-    teams::table.find(id).select(Team::as_select()).first(conn).optional()
+    teams::table
+        .find(id)
+        .select(Team::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Every team, by code.
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Team>> {
-    teams::table.order(teams::code.asc()).select(Team::as_select()).load(conn)
+    teams::table
+        .order(teams::code.asc())
+        .select(Team::as_select())
+        .load(conn)
 }
 
 /// Sets the team's own crisis line, shown first on its public pages.
-pub fn set_crisis_line(conn: &mut DbConnection, team_id: &str, line: Option<&str>) -> QueryResult<()> {
+pub fn set_crisis_line(
+    conn: &mut DbConnection,
+    team_id: &str,
+    line: Option<&str>,
+) -> QueryResult<()> {
     diesel::update(teams::table.find(team_id))
         .set(teams::crisis_line.eq(line.map(str::trim).filter(|l| !l.is_empty())))
         .execute(conn)

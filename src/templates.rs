@@ -37,7 +37,10 @@ impl Templates {
         let mut sources: Vec<(String, String)> = ShippedTemplates::iter()
             .filter_map(|name| {
                 let file = ShippedTemplates::get(&name)?;
-                Some((name.to_string(), String::from_utf8_lossy(&file.data).into_owned()))
+                Some((
+                    name.to_string(),
+                    String::from_utf8_lossy(&file.data).into_owned(),
+                ))
             })
             .collect();
         if let Some(dir) = dir {
@@ -56,24 +59,41 @@ impl Templates {
     }
 
     /// Renders an HTML page or email part, escaped.
-    pub fn html(&self, name: &str, context: &impl Serialize) -> Result<String, handlebars::RenderError> {
+    pub fn html(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+    ) -> Result<String, handlebars::RenderError> {
         self.html.render(name, context)
     }
 
     /// Renders a plain-text email part, unescaped.
-    pub fn text(&self, name: &str, context: &impl Serialize) -> Result<String, handlebars::RenderError> {
+    pub fn text(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+    ) -> Result<String, handlebars::RenderError> {
         self.text.render(name, context)
     }
 }
 
-fn collect_overrides(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> anyhow::Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("TEMPLATES_DIR {}: {e}", dir.display()))?;
+fn collect_overrides(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("TEMPLATES_DIR {}: {e}", dir.display()))?;
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         if path.is_dir() {
             collect_overrides(root, &path, out)?;
         } else if path.extension().is_some_and(|e| e == "hbs") {
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             let source = std::fs::read_to_string(&path)?;
             out.retain(|(name, _)| *name != rel);
             out.push((rel, source));

@@ -101,18 +101,25 @@ fn text_field(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
         return Err(AppError::field(field, format!("{field} must not be empty")));
     }
     if value.chars().count() > max {
-        return Err(AppError::field(field, format!("{field} must be at most {max} characters")));
+        return Err(AppError::field(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
     }
     Ok(value.to_string())
 }
 
 /// Parses a `YYYY-MM-DD` date, naming the field when it is not one.
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
-    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::field(field, format!("{field} must be a date written YYYY-MM-DD")))?;
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::field(field, format!("{field} must be a date written YYYY-MM-DD"))
+    })?;
     let year = chrono::Datelike::year(&date);
     if !(2000..=2100).contains(&year) {
-        return Err(AppError::field(field, format!("{field} must be between the years 2000 and 2100")));
+        return Err(AppError::field(
+            field,
+            format!("{field} must be between the years 2000 and 2100"),
+        ));
     }
     Ok(date)
 }
@@ -172,7 +179,11 @@ pub struct ActionChange {
 
 /// One action by id.
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ActionRow>> {
-    actions::table.find(id).select(ActionRow::as_select()).first(conn).optional()
+    actions::table
+        .find(id)
+        .select(ActionRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// The actions of a concern, oldest first.
@@ -186,17 +197,28 @@ pub fn for_concern(conn: &mut DbConnection, concern_id: &str) -> QueryResult<Vec
 
 /// Applies a change, enforcing the rules: final statuses stay final, not taken forward needs a
 /// reason, and only a done action with public wording may be published.
-pub fn update(conn: &mut DbConnection, current: &ActionRow, change: &ActionChange) -> Result<ActionRow, AppError> {
+pub fn update(
+    conn: &mut DbConnection,
+    current: &ActionRow,
+    change: &ActionChange,
+) -> Result<ActionRow, AppError> {
     let mut next = current.clone();
     let today = crate::db::today();
     if let Some(raw) = &change.status {
         let status = ActionStatus::parse(raw.trim()).ok_or_else(|| {
-            AppError::field("status", "status must be one of planned, in_progress, done, not_taken_forward")
+            AppError::field(
+                "status",
+                "status must be one of planned, in_progress, done, not_taken_forward",
+            )
         })?;
         if !current.status().may_become(status) {
             return Err(AppError::field(
                 "status",
-                format!("an action that is {} cannot become {}", current.status().as_str(), status.as_str()),
+                format!(
+                    "an action that is {} cannot become {}",
+                    current.status().as_str(),
+                    status.as_str()
+                ),
             ));
         }
         if status != current.status() {
@@ -226,28 +248,51 @@ pub fn update(conn: &mut DbConnection, current: &ActionRow, change: &ActionChang
     }
     if let Some(v) = &change.public_you_said {
         next.public_you_said = Some(v.trim()).filter(|s| !s.is_empty()).map(str::to_string);
-        if next.public_you_said.as_ref().is_some_and(|s| s.chars().count() > 500) {
-            return Err(AppError::field("public_you_said", "public_you_said must be at most 500 characters"));
+        if next
+            .public_you_said
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > 500)
+        {
+            return Err(AppError::field(
+                "public_you_said",
+                "public_you_said must be at most 500 characters",
+            ));
         }
     }
     if let Some(v) = &change.public_wording {
         next.public_wording = Some(v.trim()).filter(|s| !s.is_empty()).map(str::to_string);
-        if next.public_wording.as_ref().is_some_and(|s| s.chars().count() > 1000) {
-            return Err(AppError::field("public_wording", "public_wording must be at most 1000 characters"));
+        if next
+            .public_wording
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > 1000)
+        {
+            return Err(AppError::field(
+                "public_wording",
+                "public_wording must be at most 1000 characters",
+            ));
         }
     }
     if let Some(p) = change.publishable {
         next.publishable = p;
     }
     if next.status() == ActionStatus::NotTakenForward && next.reason.is_none() {
-        return Err(AppError::field("reason", "give a reason when an action is not taken forward"));
+        return Err(AppError::field(
+            "reason",
+            "give a reason when an action is not taken forward",
+        ));
     }
     if next.publishable {
         if next.status() != ActionStatus::Done {
-            return Err(AppError::field("publishable", "only a done action can be published"));
+            return Err(AppError::field(
+                "publishable",
+                "only a done action can be published",
+            ));
         }
         if next.public_wording.is_none() {
-            return Err(AppError::field("public_wording", "write the public wording before publishing"));
+            return Err(AppError::field(
+                "public_wording",
+                "write the public wording before publishing",
+            ));
         }
     }
     diesel::update(actions::table.find(&current.id))
@@ -287,7 +332,9 @@ mod tests {
         assert!(parse_date("due_on", "2026-12-01").is_ok());
         for bad in ["01/12/2026", "2026-13-01", "9999-01-01", "", "tomorrow"] {
             match parse_date("due_on", bad) {
-                Err(AppError::BadRequest { field, .. }) => assert_eq!(field.as_deref(), Some("due_on")),
+                Err(AppError::BadRequest { field, .. }) => {
+                    assert_eq!(field.as_deref(), Some("due_on"))
+                }
                 other => panic!("{bad}: {other:?}"),
             }
         }

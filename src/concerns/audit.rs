@@ -7,7 +7,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 /// Records one staff action. `detail` must hold no free text, email address or token.
-pub fn record(conn: &mut DbConnection, actor: &str, action: &str, team_id: Option<&str>, detail: &str) -> QueryResult<()> {
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &str,
+    action: &str,
+    team_id: Option<&str>,
+    detail: &str,
+) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(uuid::Uuid::new_v4().to_string()),
@@ -42,7 +48,11 @@ pub struct AuditFilter {
 }
 
 /// The newest entries matching the filter, at most `limit`.
-pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryResult<Vec<AuditEntry>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
     let mut query = audit_log::table.into_boxed();
     if let Some(action) = &filter.action {
         query = query.filter(audit_log::action.eq(action.clone()));
@@ -53,5 +63,9 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryR
     if let Some(actor) = &filter.actor {
         query = query.filter(audit_log::actor.eq(actor.clone()));
     }
-    query.order(audit_log::at.desc()).limit(limit).select(AuditEntry::as_select()).load(conn)
+    query
+        .order(audit_log::at.desc())
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .load(conn)
 }

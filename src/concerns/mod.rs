@@ -27,8 +27,13 @@ pub enum ConcernSource {
 
 impl ConcernSource {
     /// Sources staff may log by hand.
-    pub const LOGGABLE: [ConcernSource; 5] =
-        [ConcernSource::Complaint, ConcernSource::Pals, ConcernSource::Audit, ConcernSource::Staff, ConcernSource::Other];
+    pub const LOGGABLE: [ConcernSource; 5] = [
+        ConcernSource::Complaint,
+        ConcernSource::Pals,
+        ConcernSource::Audit,
+        ConcernSource::Staff,
+        ConcernSource::Other,
+    ];
 
     /// The stored and API spelling.
     pub fn as_str(self) -> &'static str {
@@ -56,7 +61,10 @@ impl ConcernSource {
 
     /// Parses any source, stored spelling.
     pub fn parse(s: &str) -> Option<Self> {
-        [ConcernSource::Survey].into_iter().chain(Self::LOGGABLE).find(|c| c.as_str() == s)
+        [ConcernSource::Survey]
+            .into_iter()
+            .chain(Self::LOGGABLE)
+            .find(|c| c.as_str() == s)
     }
 
     /// Parses a source staff may log by hand, naming the field when it is not one.
@@ -64,7 +72,12 @@ impl ConcernSource {
         Self::LOGGABLE
             .into_iter()
             .find(|c| c.as_str() == raw.trim())
-            .ok_or_else(|| AppError::field("source", "source must be one of complaint, pals, audit, staff, other"))
+            .ok_or_else(|| {
+                AppError::field(
+                    "source",
+                    "source must be one of complaint, pals, audit, staff, other",
+                )
+            })
     }
 }
 
@@ -80,7 +93,10 @@ impl Summary {
             return Err(AppError::field("summary", "summary must not be empty"));
         }
         if s.chars().count() > 500 {
-            return Err(AppError::field("summary", "summary must be at most 500 characters"));
+            return Err(AppError::field(
+                "summary",
+                "summary must be at most 500 characters",
+            ));
         }
         Ok(Summary(s.to_string()))
     }
@@ -143,13 +159,23 @@ fn insert(
 }
 
 /// Logs a concern by hand.
-pub fn log(conn: &mut DbConnection, team_id: &str, source: ConcernSource, summary: &Summary) -> QueryResult<String> {
+pub fn log(
+    conn: &mut DbConnection,
+    team_id: &str,
+    source: ConcernSource,
+    summary: &Summary,
+) -> QueryResult<String> {
     insert(conn, team_id, source, &summary.0, None, crate::db::today())
 }
 
 /// Raises concerns from a just-stored response: a Poor or Very poor FFT answer, and each comment
 /// flagged urgent. Returns how many were raised. Runs in the response's transaction.
-pub fn raise_from_response(conn: &mut DbConnection, team_id: &str, stored: &Stored, received_on: NaiveDate) -> QueryResult<usize> {
+pub fn raise_from_response(
+    conn: &mut DbConnection,
+    team_id: &str,
+    stored: &Stored,
+    received_on: NaiveDate,
+) -> QueryResult<usize> {
     let mut raised = 0;
     let first_comment = stored.comments.first().map(|c| c.id.as_str());
     if matches!(stored.fft, Some(1 | 2)) {
@@ -158,11 +184,25 @@ pub fn raise_from_response(conn: &mut DbConnection, team_id: &str, stored: &Stor
         } else {
             "Friends and Family Test answer: Poor"
         };
-        insert(conn, team_id, ConcernSource::Survey, summary, first_comment, received_on)?;
+        insert(
+            conn,
+            team_id,
+            ConcernSource::Survey,
+            summary,
+            first_comment,
+            received_on,
+        )?;
         raised += 1;
     }
     for comment in stored.comments.iter().filter(|c| c.urgent) {
-        insert(conn, team_id, ConcernSource::Survey, "Comment flagged urgent: risk language", Some(&comment.id), received_on)?;
+        insert(
+            conn,
+            team_id,
+            ConcernSource::Survey,
+            "Comment flagged urgent: risk language",
+            Some(&comment.id),
+            received_on,
+        )?;
         raised += 1;
     }
     Ok(raised)
@@ -184,22 +224,34 @@ fn assemble(conn: &mut DbConnection, rows: Vec<ConcernRow>) -> QueryResult<Vec<C
         .select(ActionRow::as_select())
         .load(conn)?;
     let comment_ids: Vec<&String> = rows.iter().filter_map(|r| r.comment_id.as_ref()).collect();
-    let bodies: Vec<(String, String)> =
-        comments::table.filter(comments::id.eq_any(comment_ids)).select((comments::id, comments::body)).load(conn)?;
+    let bodies: Vec<(String, String)> = comments::table
+        .filter(comments::id.eq_any(comment_ids))
+        .select((comments::id, comments::body))
+        .load(conn)?;
     let today = crate::db::today();
     Ok(rows
         .into_iter()
         .map(|row| {
-            let actions: Vec<ActionRow> = all_actions.iter().filter(|a| a.concern_id == row.id).cloned().collect();
+            let actions: Vec<ActionRow> = all_actions
+                .iter()
+                .filter(|a| a.concern_id == row.id)
+                .cloned()
+                .collect();
             let overdue_actions = actions.iter().filter(|a| a.is_overdue(today)).count();
             Concern {
-                comment: row
-                    .comment_id
-                    .as_ref()
-                    .and_then(|cid| bodies.iter().find(|(id, _)| id == cid).map(|(_, b)| b.clone())),
+                comment: row.comment_id.as_ref().and_then(|cid| {
+                    bodies
+                        .iter()
+                        .find(|(id, _)| id == cid)
+                        .map(|(_, b)| b.clone())
+                }),
                 source: ConcernSource::parse(&row.source).unwrap_or(ConcernSource::Other),
                 month: row.raised_on.format("%Y-%m").to_string(),
-                status: if row.closed_on.is_some() { "closed" } else { "open" },
+                status: if row.closed_on.is_some() {
+                    "closed"
+                } else {
+                    "open"
+                },
                 id: row.id,
                 team_id: row.team_id,
                 summary: row.summary,
@@ -213,8 +265,14 @@ fn assemble(conn: &mut DbConnection, rows: Vec<ConcernRow>) -> QueryResult<Vec<C
 }
 
 /// A team's concerns with their actions, newest first.
-pub fn list(conn: &mut DbConnection, team_id: &str, filter: &ConcernFilter) -> QueryResult<Vec<Concern>> {
-    let mut query = concerns::table.filter(concerns::team_id.eq(team_id.to_string())).into_boxed();
+pub fn list(
+    conn: &mut DbConnection,
+    team_id: &str,
+    filter: &ConcernFilter,
+) -> QueryResult<Vec<Concern>> {
+    let mut query = concerns::table
+        .filter(concerns::team_id.eq(team_id.to_string()))
+        .into_boxed();
     if filter.open_only {
         query = query.filter(concerns::closed_on.is_null());
     }
@@ -235,13 +293,21 @@ pub fn list(conn: &mut DbConnection, team_id: &str, filter: &ConcernFilter) -> Q
 
 /// One concern with its actions.
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Concern>> {
-    let row = concerns::table.find(id).select(ConcernRow::as_select()).first(conn).optional()?;
+    let row = concerns::table
+        .find(id)
+        .select(ConcernRow::as_select())
+        .first(conn)
+        .optional()?;
     Ok(assemble(conn, row.into_iter().collect())?.pop())
 }
 
 /// The team a concern belongs to, for access checks before anything else is read.
 pub fn team_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
-    concerns::table.find(id).select(concerns::team_id).first(conn).optional()
+    concerns::table
+        .find(id)
+        .select(concerns::team_id)
+        .first(conn)
+        .optional()
 }
 
 /// The team an action belongs to, through its concern.
@@ -260,7 +326,10 @@ pub fn close(conn: &mut DbConnection, concern: &Concern) -> Result<(), AppError>
         return Err(AppError::field("status", "this concern is already closed"));
     }
     if concern.actions.iter().any(|a| !a.status().is_final()) {
-        return Err(AppError::field("status", "every action must be done or not taken forward before closing"));
+        return Err(AppError::field(
+            "status",
+            "every action must be done or not taken forward before closing",
+        ));
     }
     diesel::update(concerns::table.find(&concern.id))
         .set(concerns::closed_on.eq(Some(crate::db::today())))
@@ -285,13 +354,19 @@ pub fn you_said_we_did(conn: &mut DbConnection, team_id: &str) -> QueryResult<Ve
         .filter(actions_t::status.eq(ActionStatus::Done.as_str()))
         .order((actions_t::done_on.desc(), actions_t::created_at.desc()))
         .limit(200)
-        .select((actions_t::done_on, actions_t::public_you_said, actions_t::public_wording))
+        .select((
+            actions_t::done_on,
+            actions_t::public_you_said,
+            actions_t::public_wording,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(done_on, you_said, we_did)| {
             Some(YouSaidWeDid {
-                month: done_on.map(|d| d.format("%B %Y").to_string()).unwrap_or_default(),
+                month: done_on
+                    .map(|d| d.format("%B %Y").to_string())
+                    .unwrap_or_default(),
                 you_said,
                 we_did: we_did?,
             })

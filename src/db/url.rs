@@ -99,8 +99,16 @@ mod tests {
 
     #[test]
     fn both_postgres_schemes_are_accepted() {
-        assert!(!DatabaseUrl::parse("postgres://u@localhost/db").unwrap().is_sqlite());
-        assert!(!DatabaseUrl::parse("postgresql://u@localhost/db").unwrap().is_sqlite());
+        assert!(
+            !DatabaseUrl::parse("postgres://u@localhost/db")
+                .unwrap()
+                .is_sqlite()
+        );
+        assert!(
+            !DatabaseUrl::parse("postgresql://u@localhost/db")
+                .unwrap()
+                .is_sqlite()
+        );
     }
 
     #[test]
@@ -109,9 +117,18 @@ mod tests {
             DatabaseUrl::parse("mysql://localhost/db"),
             Err(DatabaseUrlError::UnknownScheme("mysql".into()))
         );
-        assert_eq!(DatabaseUrl::parse("crt.db"), Err(DatabaseUrlError::NoScheme));
-        assert_eq!(DatabaseUrl::parse("sqlite://"), Err(DatabaseUrlError::EmptyPath));
-        assert_eq!(DatabaseUrl::parse("postgres://"), Err(DatabaseUrlError::MalformedPostgres));
+        assert_eq!(
+            DatabaseUrl::parse("crt.db"),
+            Err(DatabaseUrlError::NoScheme)
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://"),
+            Err(DatabaseUrlError::EmptyPath)
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://"),
+            Err(DatabaseUrlError::MalformedPostgres)
+        );
     }
 
     #[test]

@@ -81,7 +81,13 @@ pub struct Batch<'a> {
 }
 
 impl Batch<'_> {
-    fn row(&self, batch_id: &str, channel: Channel, code_hash: String, email: Option<String>) -> InvitationRow {
+    fn row(
+        &self,
+        batch_id: &str,
+        channel: Channel,
+        code_hash: String,
+        email: Option<String>,
+    ) -> InvitationRow {
         let issued_on = crate::db::today();
         InvitationRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -130,11 +136,20 @@ pub fn issue_links(
             let code = short_code::generate();
             let token = tokens::random_token();
             let row = batch.row(&batch_id, channel, tokens::hash(&code), None);
-            diesel::insert_into(invitations::table).values(&row).execute(conn)?;
-            diesel::insert_into(invitation_tokens::table)
-                .values((invitation_tokens::token_hash.eq(tokens::hash(&token)), invitation_tokens::invitation_id.eq(&row.id)))
+            diesel::insert_into(invitations::table)
+                .values(&row)
                 .execute(conn)?;
-            links.push(IssuedLink { token, code, expires_on: row.expires_on });
+            diesel::insert_into(invitation_tokens::table)
+                .values((
+                    invitation_tokens::token_hash.eq(tokens::hash(&token)),
+                    invitation_tokens::invitation_id.eq(&row.id),
+                ))
+                .execute(conn)?;
+            links.push(IssuedLink {
+                token,
+                code,
+                expires_on: row.expires_on,
+            });
         }
         Ok((batch_id, links))
     })
@@ -142,14 +157,25 @@ pub fn issue_links(
 
 /// Issues one invitation per address and queues its email. The link is minted when the mail is
 /// sent, so no usable token waits in the database.
-pub fn issue_emails(conn: &mut DbConnection, batch: &Batch<'_>, emails: &[InviteEmail]) -> QueryResult<usize> {
+pub fn issue_emails(
+    conn: &mut DbConnection,
+    batch: &Batch<'_>,
+    emails: &[InviteEmail],
+) -> QueryResult<usize> {
     let batch_id = uuid::Uuid::new_v4().to_string();
     let now = crate::db::now();
     conn.transaction(|conn| {
         for email in emails {
             // The code is never shown for email invitations, but the column is unique and required.
-            let row = batch.row(&batch_id, Channel::Email, tokens::hash(&tokens::random_token()), Some(email.0.clone()));
-            diesel::insert_into(invitations::table).values(&row).execute(conn)?;
+            let row = batch.row(
+                &batch_id,
+                Channel::Email,
+                tokens::hash(&tokens::random_token()),
+                Some(email.0.clone()),
+            );
+            diesel::insert_into(invitations::table)
+                .values(&row)
+                .execute(conn)?;
             diesel::insert_into(mail_outbox::table)
                 .values((
                     mail_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
@@ -233,8 +259,13 @@ pub fn find_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option
 
 /// Exchanges a short code typed from a card for a fresh link token to the same invitation.
 /// `None` when the code is malformed or unknown; used and expired codes say so.
-pub fn exchange_code(conn: &mut DbConnection, typed: &str) -> QueryResult<Option<Result<String, LinkState>>> {
-    let Some(code) = short_code::normalise(typed) else { return Ok(None) };
+pub fn exchange_code(
+    conn: &mut DbConnection,
+    typed: &str,
+) -> QueryResult<Option<Result<String, LinkState>>> {
+    let Some(code) = short_code::normalise(typed) else {
+        return Ok(None);
+    };
     let row = invitations::table
         .filter(invitations::code_hash.eq(tokens::hash(&code)))
         .select(STATE_COLUMNS)
@@ -245,7 +276,10 @@ pub fn exchange_code(conn: &mut DbConnection, typed: &str) -> QueryResult<Option
         LinkState::Open(open) => {
             let token = tokens::random_token();
             diesel::insert_into(invitation_tokens::table)
-                .values((invitation_tokens::token_hash.eq(tokens::hash(&token)), invitation_tokens::invitation_id.eq(&open.id)))
+                .values((
+                    invitation_tokens::token_hash.eq(tokens::hash(&token)),
+                    invitation_tokens::invitation_id.eq(&open.id),
+                ))
                 .execute(conn)?;
             Ok(Some(Ok(token)))
         }
@@ -258,15 +292,25 @@ pub fn exchange_code(conn: &mut DbConnection, typed: &str) -> QueryResult<Option
 /// address: it has served. Returns false when another submission got there first.
 pub fn redeem(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
     let updated = diesel::update(
-        invitations::table.filter(invitations::id.eq(invitation_id)).filter(invitations::used.eq(false)),
+        invitations::table
+            .filter(invitations::id.eq(invitation_id))
+            .filter(invitations::used.eq(false)),
     )
-    .set((invitations::used.eq(true), invitations::email.eq(None::<String>)))
+    .set((
+        invitations::used.eq(true),
+        invitations::email.eq(None::<String>),
+    ))
     .execute(conn)?;
     Ok(updated == 1)
 }
 
 /// Counts invitations issued for a team between two dates (inclusive).
-pub fn count_issued(conn: &mut DbConnection, team_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> QueryResult<i64> {
+pub fn count_issued(
+    conn: &mut DbConnection,
+    team_id: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<i64> {
     let mut query = invitations::table
         .filter(invitations::issued_on.ge(from))
         .filter(invitations::issued_on.le(to))
@@ -280,7 +324,9 @@ pub fn count_issued(conn: &mut DbConnection, team_id: Option<&str>, from: NaiveD
 /// Erases contact details of invitations that have expired; returns how many.
 pub fn erase_expired_contacts(conn: &mut DbConnection) -> QueryResult<usize> {
     diesel::update(
-        invitations::table.filter(invitations::email.is_not_null()).filter(invitations::expires_on.lt(crate::db::today())),
+        invitations::table
+            .filter(invitations::email.is_not_null())
+            .filter(invitations::expires_on.lt(crate::db::today())),
     )
     .set(invitations::email.eq(None::<String>))
     .execute(conn)

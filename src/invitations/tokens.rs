@@ -20,7 +20,10 @@ pub fn hash(token: &str) -> String {
 
 /// Whether a path segment could be a token at all, checked before any database work.
 pub fn looks_like_token(candidate: &str) -> bool {
-    candidate.len() == 43 && candidate.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    candidate.len() == 43
+        && candidate
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

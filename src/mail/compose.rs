@@ -61,8 +61,12 @@ pub fn compose(
     let name = kind.as_str();
     let text = templates.text(&format!("email/{name}.txt"), context)?;
     let html = templates.html(&format!("email/{name}.html"), context)?;
-    let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("MAIL_FROM is not a mailbox: {e}"))?;
-    let to: Mailbox = to.parse().map_err(|_| anyhow::anyhow!("the recipient address is not a mailbox"))?;
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e| anyhow::anyhow!("MAIL_FROM is not a mailbox: {e}"))?;
+    let to: Mailbox = to
+        .parse()
+        .map_err(|_| anyhow::anyhow!("the recipient address is not a mailbox"))?;
     let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), host);
     Message::builder()
         .from(from)

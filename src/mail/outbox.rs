@@ -122,13 +122,19 @@ impl OutboxSender {
         let invitation: Option<(Option<String>, bool, NaiveDate, String)> = invitations::table
             .inner_join(teams::table)
             .filter(invitations::id.eq(&row.invitation_id))
-            .select((invitations::email, invitations::used, invitations::expires_on, teams::name))
+            .select((
+                invitations::email,
+                invitations::used,
+                invitations::expires_on,
+                teams::name,
+            ))
             .first(conn)
             .optional()
             .map_err(db)?;
         let kind = MailKind::parse(&row.kind).unwrap_or(MailKind::Invitation);
-        let deliverable = invitation
-            .filter(|(email, used, expires_on, _)| email.is_some() && !used && *expires_on >= crate::db::today());
+        let deliverable = invitation.filter(|(email, used, expires_on, _)| {
+            email.is_some() && !used && *expires_on >= crate::db::today()
+        });
         let Some((Some(email), _, expires_on, team_name)) = deliverable else {
             self.mark_sent(conn, row, None).map_err(db)?;
             return Ok(false);
@@ -137,7 +143,10 @@ impl OutboxSender {
         let token = tokens::random_token();
         let token_hash = tokens::hash(&token);
         diesel::insert_into(invitation_tokens::table)
-            .values((invitation_tokens::token_hash.eq(&token_hash), invitation_tokens::invitation_id.eq(&row.invitation_id)))
+            .values((
+                invitation_tokens::token_hash.eq(&token_hash),
+                invitation_tokens::invitation_id.eq(&row.invitation_id),
+            ))
             .execute(conn)
             .map_err(db)?;
         let link = format!("{}/s/{}", self.public_url, token);
@@ -148,10 +157,24 @@ impl OutboxSender {
             privacy_link: format!("{}/privacy", self.public_url),
             national_help: &self.national_help,
         };
-        let host = self.public_url.split("://").nth(1).unwrap_or("localhost").split([':', '/']).next().unwrap_or("localhost");
-        let outcome = compose(&self.templates, kind, &self.mail_from, &email, host, &context)
-            .map_err(|e| e.to_string())
-            .and_then(|message| self.mailer.send(&message));
+        let host = self
+            .public_url
+            .split("://")
+            .nth(1)
+            .unwrap_or("localhost")
+            .split([':', '/'])
+            .next()
+            .unwrap_or("localhost");
+        let outcome = compose(
+            &self.templates,
+            kind,
+            &self.mail_from,
+            &email,
+            host,
+            &context,
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|message| self.mailer.send(&message));
         if let Err(problem) = outcome {
             // Nobody holds this token: remove it so it cannot be guessed later.
             let _ = diesel::delete(invitation_tokens::table.find(&token_hash)).execute(conn);
@@ -163,7 +186,12 @@ impl OutboxSender {
         Ok(true)
     }
 
-    fn mark_sent(&self, conn: &mut DbConnection, row: &Claimed, erase_contact_of: Option<&str>) -> QueryResult<()> {
+    fn mark_sent(
+        &self,
+        conn: &mut DbConnection,
+        row: &Claimed,
+        erase_contact_of: Option<&str>,
+    ) -> QueryResult<()> {
         conn.transaction(|conn| {
             diesel::update(mail_outbox::table.find(&row.id))
                 .set((
@@ -175,7 +203,9 @@ impl OutboxSender {
                 .execute(conn)?;
             // After the one reminder the address has served its purpose.
             if let Some(id) = erase_contact_of {
-                diesel::update(invitations::table.find(id)).set(invitations::email.eq(None::<String>)).execute(conn)?;
+                diesel::update(invitations::table.find(id))
+                    .set(invitations::email.eq(None::<String>))
+                    .execute(conn)?;
             }
             Ok(())
         })
@@ -205,9 +235,13 @@ pub fn queue_reminders(conn: &mut DbConnection, after_days: u32) -> QueryResult<
     let mut queued = 0;
     for id in due {
         queued += conn.transaction(|conn| {
-            let won = diesel::update(invitations::table.find(&id).filter(invitations::reminder_sent.eq(false)))
-                .set(invitations::reminder_sent.eq(true))
-                .execute(conn)?;
+            let won = diesel::update(
+                invitations::table
+                    .find(&id)
+                    .filter(invitations::reminder_sent.eq(false)),
+            )
+            .set(invitations::reminder_sent.eq(true))
+            .execute(conn)?;
             if won == 1 {
                 let now = crate::db::now();
                 diesel::insert_into(mail_outbox::table)
@@ -230,7 +264,10 @@ pub fn queue_reminders(conn: &mut DbConnection, after_days: u32) -> QueryResult<
 
 /// Messages not yet sent (for metrics and tests).
 pub fn depth(conn: &mut DbConnection) -> QueryResult<i64> {
-    mail_outbox::table.filter(mail_outbox::sent.eq(false)).count().get_result(conn)
+    mail_outbox::table
+        .filter(mail_outbox::sent.eq(false))
+        .count()
+        .get_result(conn)
 }
 
 #[cfg(test)]

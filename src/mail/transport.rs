@@ -37,7 +37,8 @@ impl Mailer {
 
     /// Writes each message as a `.eml` file into `dir`, creating it.
     pub fn files(dir: PathBuf) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("MAIL_DIR {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| anyhow::anyhow!("MAIL_DIR {}: {e}", dir.display()))?;
         Ok(Mailer::Files(FileTransport::new(&dir), dir))
     }
 

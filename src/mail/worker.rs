@@ -26,7 +26,8 @@ impl Nudge {
 
     fn wait(&self, timeout: Duration) {
         if let Ok(pending) = self.pending.lock() {
-            if let Ok((mut pending, _)) = self.signal.wait_timeout_while(pending, timeout, |p| !*p) {
+            if let Ok((mut pending, _)) = self.signal.wait_timeout_while(pending, timeout, |p| !*p)
+            {
                 *pending = false;
             }
         }
@@ -42,7 +43,12 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the worker thread.
-    pub fn start(sender: OutboxSender, nudge: Arc<Nudge>, poll: Duration, reminder_after_days: u32) -> Self {
+    pub fn start(
+        sender: OutboxSender,
+        nudge: Arc<Nudge>,
+        poll: Duration,
+        reminder_after_days: u32,
+    ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let handle = {
             let stop = stop.clone();
@@ -52,7 +58,11 @@ impl Worker {
                 .spawn(move || run(sender, nudge, stop, poll, reminder_after_days))
                 .ok()
         };
-        Worker { stop, nudge, handle }
+        Worker {
+            stop,
+            nudge,
+            handle,
+        }
     }
 }
 
@@ -68,7 +78,13 @@ impl Drop for Worker {
 
 const JOBS_EVERY: Duration = Duration::from_secs(60);
 
-fn run(sender: OutboxSender, nudge: Arc<Nudge>, stop: Arc<AtomicBool>, poll: Duration, reminder_after_days: u32) {
+fn run(
+    sender: OutboxSender,
+    nudge: Arc<Nudge>,
+    stop: Arc<AtomicBool>,
+    poll: Duration,
+    reminder_after_days: u32,
+) {
     let mut jobs_due = Instant::now();
     while !stop.load(Ordering::SeqCst) {
         if Instant::now() >= jobs_due {

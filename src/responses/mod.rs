@@ -6,9 +6,9 @@ pub mod scrub;
 
 use crate::db::DbConnection;
 use crate::db::schema::{answers, comments, responses};
+use crate::surveys::QuestionKind;
 use crate::surveys::Respondent;
 use crate::surveys::answers::{Answer, AnswerValue};
-use crate::surveys::QuestionKind;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -49,7 +49,12 @@ impl Stored {
 
 /// Stores a response and its answers. Free text is scrubbed of identifiers first. Call inside
 /// the caller's transaction.
-pub fn store(conn: &mut DbConnection, new: &NewResponse<'_>, given: &[Answer], risk: &RiskTerms) -> QueryResult<Stored> {
+pub fn store(
+    conn: &mut DbConnection,
+    new: &NewResponse<'_>,
+    given: &[Answer],
+    risk: &RiskTerms,
+) -> QueryResult<Stored> {
     // Random, not sequential, so the order of ids says nothing about the order of arrival.
     let response_id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(responses::table)

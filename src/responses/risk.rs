@@ -36,7 +36,9 @@ const DEFAULT_TERMS: &[&str] = &[
 pub struct RiskTerms(Vec<String>);
 
 fn normalise(text: &str) -> String {
-    let lowered = text.to_lowercase().replace(['\u{2019}', '\u{2018}', '`'], "'");
+    let lowered = text
+        .to_lowercase()
+        .replace(['\u{2019}', '\u{2018}', '`'], "'");
     lowered.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -20,7 +20,11 @@ impl StaffEmail {
     /// Accepts a plausible email address.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let email = raw.trim().to_lowercase();
-        if email.validate_email() { Ok(StaffEmail(email)) } else { Err("Enter a valid email address".into()) }
+        if email.validate_email() {
+            Ok(StaffEmail(email))
+        } else {
+            Err("Enter a valid email address".into())
+        }
     }
     /// The address as text.
     pub fn as_str(&self) -> &str {
@@ -45,12 +49,16 @@ impl StaffUser {
         if self.is_admin {
             return Some(Role::Manager);
         }
-        self.roles.iter().find(|(id, _, _)| id == team_id).map(|(_, _, r)| *r)
+        self.roles
+            .iter()
+            .find(|(id, _, _)| id == team_id)
+            .map(|(_, _, r)| *r)
     }
 
     /// Whether the user may do this in this team.
     pub fn can(&self, team_id: &str, permission: Permission) -> bool {
-        self.role_in(team_id).is_some_and(|role| role.allows(permission))
+        self.role_in(team_id)
+            .is_some_and(|role| role.allows(permission))
     }
 
     /// Whether the user may do this anywhere (for menus).
@@ -77,7 +85,12 @@ pub(crate) struct UserRow {
 
 /// Loads a user and their roles by id.
 pub fn load(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<StaffUser>> {
-    let Some(row) = users::table.find(user_id).select(UserRow::as_select()).first(conn).optional()? else {
+    let Some(row) = users::table
+        .find(user_id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
         return Ok(None);
     };
     let roles = team_roles::table
@@ -89,7 +102,13 @@ pub fn load(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<StaffU
         .into_iter()
         .filter_map(|(id, code, role)| Role::parse(&role).map(|r| (id, code, r)))
         .collect();
-    Ok(Some(StaffUser { id: row.id, email: row.email, is_admin: row.is_admin, session_epoch: row.session_epoch, roles }))
+    Ok(Some(StaffUser {
+        id: row.id,
+        email: row.email,
+        is_admin: row.is_admin,
+        session_epoch: row.session_epoch,
+        roles,
+    }))
 }
 
 /// Creates a user, or updates the password and roles of an existing one (the CLI's `user add`).
@@ -123,7 +142,9 @@ pub fn add_or_update(
                     session_epoch: 0,
                     created_at: crate::db::now(),
                 };
-                diesel::insert_into(users::table).values(&row).execute(conn)?;
+                diesel::insert_into(users::table)
+                    .values(&row)
+                    .execute(conn)?;
                 row.id
             }
         };
@@ -142,8 +163,15 @@ pub fn add_or_update(
 }
 
 /// A user id by email.
-pub fn find_id_by_email(conn: &mut DbConnection, email: &StaffEmail) -> QueryResult<Option<String>> {
-    users::table.filter(users::email.eq(email.as_str())).select(users::id).first(conn).optional()
+pub fn find_id_by_email(
+    conn: &mut DbConnection,
+    email: &StaffEmail,
+) -> QueryResult<Option<String>> {
+    users::table
+        .filter(users::email.eq(email.as_str()))
+        .select(users::id)
+        .first(conn)
+        .optional()
 }
 
 /// Ends every session of a user (sign-out), by moving their session epoch on.

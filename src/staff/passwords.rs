@@ -1,8 +1,10 @@
 //! Password hashing with argon2id.
 
 use crate::config::Secret;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use std::sync::LazyLock;
 
 /// A password accepted for a new account: at least 12 characters.
@@ -45,7 +47,11 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 pub fn verify(candidate: &str, stored: Option<&str>) -> bool {
     let stored_or_dummy = stored.unwrap_or(DUMMY_HASH.as_str());
     let matches = PasswordHash::new(stored_or_dummy)
-        .map(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false);
     matches && stored.is_some()
 }

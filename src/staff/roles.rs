@@ -40,7 +40,10 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         match self {
             Role::Manager => true,
-            Role::Clinician => matches!(permission, Permission::IssueInvitations | Permission::ViewYouSaidWeDid),
+            Role::Clinician => matches!(
+                permission,
+                Permission::IssueInvitations | Permission::ViewYouSaidWeDid
+            ),
         }
     }
 }

@@ -67,14 +67,22 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
             continue;
         }
         if given.insert(name.as_str(), value.as_str()).is_some() {
-            errors.push(FieldError { field: name.clone(), message: "Give only one answer to this question".into() });
+            errors.push(FieldError {
+                field: name.clone(),
+                message: "Give only one answer to this question".into(),
+            });
         }
     }
 
     let mut answers = Vec::new();
     for q in &survey.questions {
         let raw = given.get(q.id.as_str()).map(|v| v.trim()).unwrap_or("");
-        let mut fail = |message: &str| errors.push(FieldError { field: q.id.clone(), message: message.into() });
+        let mut fail = |message: &str| {
+            errors.push(FieldError {
+                field: q.id.clone(),
+                message: message.into(),
+            })
+        };
         if raw.is_empty() {
             if q.required {
                 fail(match q.kind {
@@ -99,9 +107,11 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
                 "dont_know" => Some(AnswerValue::DontKnow),
                 _ => None,
             },
-            QuestionKind::Choice => {
-                q.options.iter().find(|o| o.id == raw).map(|o| AnswerValue::Choice(o.id.clone()))
-            }
+            QuestionKind::Choice => q
+                .options
+                .iter()
+                .find(|o| o.id == raw)
+                .map(|o| AnswerValue::Choice(o.id.clone())),
             QuestionKind::Text => {
                 if raw.chars().count() > MAX_TEXT_CHARS {
                     fail("Your answer must be 2,000 characters or fewer");
@@ -111,11 +121,19 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
             }
         };
         match value {
-            Some(value) => answers.push(Answer { question_id: q.id.clone(), kind: q.kind, value }),
+            Some(value) => answers.push(Answer {
+                question_id: q.id.clone(),
+                kind: q.kind,
+                value,
+            }),
             None => fail("Select one of the answers shown"),
         }
     }
-    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -124,11 +142,19 @@ mod tests {
     use crate::surveys::load_definitions;
 
     fn survey() -> Survey {
-        load_definitions(None).unwrap().into_iter().find(|(_, s)| s.slug == "carer").unwrap().1
+        load_definitions(None)
+            .unwrap()
+            .into_iter()
+            .find(|(_, s)| s.slug == "carer")
+            .unwrap()
+            .1
     }
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn full_answers(s: &Survey) -> Vec<(String, String)> {
@@ -151,7 +177,11 @@ mod tests {
     fn a_complete_form_gives_typed_answers() {
         let s = survey();
         let answers = parse(&s, &full_answers(&s)).unwrap();
-        assert!(answers.iter().any(|a| a.question_id == "fft" && a.value == AnswerValue::Scale(4)));
+        assert!(
+            answers
+                .iter()
+                .any(|a| a.question_id == "fft" && a.value == AnswerValue::Scale(4))
+        );
     }
 
     #[test]

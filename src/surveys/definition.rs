@@ -16,7 +16,12 @@ pub enum Respondent {
 
 impl Respondent {
     /// Every group, in report order.
-    pub const ALL: [Respondent; 4] = [Respondent::ServiceUser, Respondent::Carer, Respondent::Staff, Respondent::Partner];
+    pub const ALL: [Respondent; 4] = [
+        Respondent::ServiceUser,
+        Respondent::Carer,
+        Respondent::Staff,
+        Respondent::Partner,
+    ];
 
     /// The stored and API spelling.
     pub fn as_str(self) -> &'static str {
@@ -145,7 +150,12 @@ impl Criterion {
     pub fn is_agreement(self) -> bool {
         matches!(
             self,
-            Criterion::C13e | Criterion::C20b | Criterion::C21d | Criterion::C22d | Criterion::C26e | Criterion::C34e
+            Criterion::C13e
+                | Criterion::C20b
+                | Criterion::C21d
+                | Criterion::C22d
+                | Criterion::C26e
+                | Criterion::C34e
         )
     }
 }
@@ -227,12 +237,21 @@ impl Survey {
     }
 
     fn check(&self, file: &str) -> Result<(), DefinitionError> {
-        let whole = |problem: String| DefinitionError { file: file.to_string(), question: None, problem };
-        if !self.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        let whole = |problem: String| DefinitionError {
+            file: file.to_string(),
+            question: None,
+            problem,
+        };
+        if !self
+            .slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             || self.slug.is_empty()
             || self.slug.len() > 60
         {
-            return Err(whole("slug must be 1 to 60 lowercase letters, digits or hyphens".into()));
+            return Err(whole(
+                "slug must be 1 to 60 lowercase letters, digits or hyphens".into(),
+            ));
         }
         if self.title.trim().is_empty() {
             return Err(whole("title is empty".into()));
@@ -248,7 +267,9 @@ impl Survey {
                 problem: problem.to_string(),
             };
             if !is_identifier(&q.id, 40) {
-                return Err(fail("id must start with a lowercase letter and use only a-z, 0-9 and _ (at most 40)"));
+                return Err(fail(
+                    "id must start with a lowercase letter and use only a-z, 0-9 and _ (at most 40)",
+                ));
             }
             if RESERVED_IDS.contains(&q.id.as_str()) {
                 return Err(fail("id is reserved for the form itself"));
@@ -261,13 +282,19 @@ impl Survey {
             }
             match (q.kind, q.criterion) {
                 (QuestionKind::Agree5, Some(c)) if !c.is_agreement() => {
-                    return Err(fail(&format!("criterion {c} is a yes/no item; use type yes_no")));
+                    return Err(fail(&format!(
+                        "criterion {c} is a yes/no item; use type yes_no"
+                    )));
                 }
                 (QuestionKind::YesNo, Some(c)) if c.is_agreement() => {
-                    return Err(fail(&format!("criterion {c} is an agreement item; use type agree5")));
+                    return Err(fail(&format!(
+                        "criterion {c} is an agreement item; use type agree5"
+                    )));
                 }
                 (QuestionKind::Fft | QuestionKind::Choice | QuestionKind::Text, Some(_)) => {
-                    return Err(fail("only agree5 and yes_no questions can evidence a criterion"));
+                    return Err(fail(
+                        "only agree5 and yes_no questions can evidence a criterion",
+                    ));
                 }
                 _ => {}
             }
@@ -279,7 +306,10 @@ impl Survey {
                     let mut option_ids = HashSet::new();
                     for o in &q.options {
                         if !is_identifier(&o.id, 40) || o.id == "dont_know" {
-                            return Err(fail(&format!("option id `{}` must be lowercase a-z, 0-9 and _", o.id)));
+                            return Err(fail(&format!(
+                                "option id `{}` must be lowercase a-z, 0-9 and _",
+                                o.id
+                            )));
                         }
                         if !option_ids.insert(o.id.as_str()) {
                             return Err(fail(&format!("option id `{}` is used twice", o.id)));
@@ -289,11 +319,19 @@ impl Survey {
                         }
                     }
                 }
-                _ if !q.options.is_empty() => return Err(fail("only choice questions have options")),
+                _ if !q.options.is_empty() => {
+                    return Err(fail("only choice questions have options"));
+                }
                 _ => {}
             }
         }
-        if self.questions.iter().filter(|q| q.kind == QuestionKind::Fft).count() > 1 {
+        if self
+            .questions
+            .iter()
+            .filter(|q| q.kind == QuestionKind::Fft)
+            .count()
+            > 1
+        {
             return Err(whole("has more than one fft question".into()));
         }
         Ok(())
@@ -349,20 +387,36 @@ criterion = "22d"
     #[test]
     fn duplicate_and_badly_formed_ids_are_refused() {
         let dup = GOOD.replace("id = \"kind\"", "id = \"fft\"");
-        assert_eq!(Survey::from_toml("m", &dup).unwrap_err().problem, "id is used twice");
+        assert_eq!(
+            Survey::from_toml("m", &dup).unwrap_err().problem,
+            "id is used twice"
+        );
         let bad = GOOD.replace("id = \"kind\"", "id = \"Kind-1\"");
-        assert_eq!(Survey::from_toml("m", &bad).unwrap_err().question.as_deref(), Some("Kind-1"));
+        assert_eq!(
+            Survey::from_toml("m", &bad)
+                .unwrap_err()
+                .question
+                .as_deref(),
+            Some("Kind-1")
+        );
     }
 
     #[test]
     fn unknown_keys_and_types_are_refused() {
-        assert!(Survey::from_toml("m", &GOOD.replace("required = true", "mandatory = true")).is_err());
-        assert!(Survey::from_toml("m", &GOOD.replace("type = \"agree5\"", "type = \"slider\"")).is_err());
+        assert!(
+            Survey::from_toml("m", &GOOD.replace("required = true", "mandatory = true")).is_err()
+        );
+        assert!(
+            Survey::from_toml("m", &GOOD.replace("type = \"agree5\"", "type = \"slider\""))
+                .is_err()
+        );
     }
 
     #[test]
     fn choice_questions_need_options() {
-        let text = GOOD.replace("type = \"agree5\"", "type = \"choice\"").replace("criterion = \"22d\"", "");
+        let text = GOOD
+            .replace("type = \"agree5\"", "type = \"choice\"")
+            .replace("criterion = \"22d\"", "");
         let err = Survey::from_toml("m", &text).unwrap_err();
         assert!(err.problem.contains("at least two options"));
     }

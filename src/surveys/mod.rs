@@ -45,7 +45,10 @@ pub fn load_definitions(dir: Option<&Path>) -> Result<Vec<(String, Survey)>, Vec
     let mut sources: Vec<(String, String)> = Vec::new();
     for name in ShippedSurveys::iter() {
         if let Some(file) = ShippedSurveys::get(&name) {
-            sources.push((format!("surveys/{name}"), String::from_utf8_lossy(&file.data).into_owned()));
+            sources.push((
+                format!("surveys/{name}"),
+                String::from_utf8_lossy(&file.data).into_owned(),
+            ));
         }
     }
     let mut errors = Vec::new();
@@ -80,7 +83,10 @@ pub fn load_definitions(dir: Option<&Path>) -> Result<Vec<(String, Survey)>, Vec
     for (file, text) in sources {
         match Survey::from_toml(&file, &text) {
             Ok(survey) => {
-                let stem = Path::new(&file).file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                let stem = Path::new(&file)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
                 if stem != survey.slug {
                     errors.push(DefinitionError {
                         file,
@@ -94,7 +100,11 @@ pub fn load_definitions(dir: Option<&Path>) -> Result<Vec<(String, Survey)>, Vec
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() { Ok(surveys) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(surveys)
+    } else {
+        Err(errors)
+    }
 }
 
 #[derive(Insertable, Queryable, Selectable)]
@@ -123,8 +133,14 @@ impl Catalogue {
             let version = Arc::new(SurveyVersion::new(survey));
             current.insert(version.survey.slug.clone(), version);
         }
-        let versions = current.values().map(|v| (v.id.clone(), v.clone())).collect();
-        Self { current, versions: RwLock::new(versions) }
+        let versions = current
+            .values()
+            .map(|v| (v.id.clone(), v.clone()))
+            .collect();
+        Self {
+            current,
+            versions: RwLock::new(versions),
+        }
     }
 
     /// Stores any version the database does not have yet. Safe when several servers start at once.
@@ -147,10 +163,16 @@ impl Catalogue {
                 definition: serde_json::to_string(&version.survey).unwrap_or_default(),
                 created_at: crate::db::now(),
             };
-            match diesel::insert_into(survey_versions::table).values(&row).execute(conn) {
+            match diesel::insert_into(survey_versions::table)
+                .values(&row)
+                .execute(conn)
+            {
                 Ok(_) => {}
                 // Another server stored the same content first: same id, same meaning.
-                Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {}
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -168,7 +190,11 @@ impl Catalogue {
     }
 
     /// A version by id, read from the database the first time an older one is needed.
-    pub fn version(&self, conn: &mut DbConnection, id: &str) -> QueryResult<Option<Arc<SurveyVersion>>> {
+    pub fn version(
+        &self,
+        conn: &mut DbConnection,
+        id: &str,
+    ) -> QueryResult<Option<Arc<SurveyVersion>>> {
         if let Some(v) = self.versions.read().ok().and_then(|m| m.get(id).cloned()) {
             return Ok(Some(v));
         }
@@ -209,11 +235,22 @@ mod tests {
     #[test]
     fn service_user_and_carer_questionnaires_open_with_the_fft_question_word_for_word() {
         let defs = load_definitions(None).unwrap();
-        for (_, s) in defs.iter().filter(|(_, s)| matches!(s.respondent, Respondent::ServiceUser | Respondent::Carer)) {
+        for (_, s) in defs
+            .iter()
+            .filter(|(_, s)| matches!(s.respondent, Respondent::ServiceUser | Respondent::Carer))
+        {
             let first = &s.questions[0];
             assert_eq!(first.kind, QuestionKind::Fft, "{}", s.slug);
-            assert_eq!(first.text, "Overall, how was your experience of our service?");
-            assert_eq!(s.questions[1].kind, QuestionKind::Text, "{}: the FFT reason comes next", s.slug);
+            assert_eq!(
+                first.text,
+                "Overall, how was your experience of our service?"
+            );
+            assert_eq!(
+                s.questions[1].kind,
+                QuestionKind::Text,
+                "{}: the FFT reason comes next",
+                s.slug
+            );
         }
     }
 
@@ -232,7 +269,10 @@ mod tests {
         for (code, sources) in required {
             for source in *sources {
                 let covered = defs.iter().any(|(_, s)| {
-                    s.respondent == *source && s.questions.iter().any(|q| q.criterion.map(|c| c.code()) == Some(code))
+                    s.respondent == *source
+                        && s.questions
+                            .iter()
+                            .any(|q| q.criterion.map(|c| c.code()) == Some(code))
                 });
                 assert!(covered, "criterion {code} has no question for {source:?}");
             }
@@ -253,7 +293,8 @@ mod tests {
     fn a_folder_definition_overrides_the_shipped_one_with_the_same_slug() {
         let dir = tempfile::tempdir().unwrap();
         let shipped = ShippedSurveys::get("carer.toml").unwrap();
-        let text = String::from_utf8_lossy(&shipped.data).replace("title = ", "title = \"Changed\"\n#");
+        let text =
+            String::from_utf8_lossy(&shipped.data).replace("title = ", "title = \"Changed\"\n#");
         std::fs::write(dir.path().join("carer.toml"), text).unwrap();
         let catalogue = Catalogue::new(load_definitions(Some(dir.path())).unwrap());
         assert_eq!(catalogue.current("carer").unwrap().survey.title, "Changed");

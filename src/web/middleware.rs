@@ -12,10 +12,8 @@ pub fn redacted_path(path: &str) -> String {
     let mut out = Vec::new();
     while let Some(part) = parts.next() {
         out.push(part.to_string());
-        if part == "s" && out.len() == 2 {
-            if parts.next().is_some() {
-                out.push("<redacted>".into());
-            }
+        if part == "s" && out.len() == 2 && parts.next().is_some() {
+            out.push("<redacted>".into());
         }
     }
     out.join("/")
@@ -27,10 +25,14 @@ pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let private = req.path().starts_with("/s/") || req.path().starts_with("/code") || req.path().starts_with("/staff");
+    let private = req.path().starts_with("/s/")
+        || req.path().starts_with("/code")
+        || req.path().starts_with("/staff");
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
-    let set = |headers: &mut actix_web::http::header::HeaderMap, name: header::HeaderName, value: &'static str| {
+    let set = |headers: &mut actix_web::http::header::HeaderMap,
+               name: header::HeaderName,
+               value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
@@ -41,8 +43,16 @@ pub async fn security_headers(
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     set(headers, header::REFERRER_POLICY, "no-referrer");
-    set(headers, header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
-    set(headers, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        headers,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        headers,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     if private {
         set(headers, header::CACHE_CONTROL, "no-store");
     }

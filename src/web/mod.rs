@@ -32,7 +32,11 @@ pub struct AppState {
 pub type State = web::Data<AppState>;
 
 /// The whole route tree.
-pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings, session_key: &actix_web::cookie::Key) {
+pub fn configure(
+    cfg: &mut web::ServiceConfig,
+    settings: &Settings,
+    session_key: &actix_web::cookie::Key,
+) {
     let limiter = rate_limit::Limiter::new(settings.rate_limit_per_minute);
     cfg.service(web::scope("/api").configure(api::configure))
         .service(

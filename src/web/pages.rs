@@ -25,16 +25,26 @@ pub struct Chrome {
 
 impl AppState {
     /// Renders a page template with the shared chrome.
-    pub fn page(&self, template: &str, status: StatusCode, mut context: Value, chrome: &Chrome) -> HttpResponse {
+    pub fn page(
+        &self,
+        template: &str,
+        status: StatusCode,
+        mut context: Value,
+        chrome: &Chrome,
+    ) -> HttpResponse {
         if let Value::Object(map) = &mut context {
             map.insert("chrome".into(), json!(chrome));
             map.insert("national_help".into(), json!(self.settings.national_help));
         }
         match self.templates.html(template, &context) {
-            Ok(html) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
+            Ok(html) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(html),
             Err(e) => {
                 tracing::error!(template, error = %e, "rendering a page failed");
-                HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("Something went wrong on our side.")
+                HttpResponse::InternalServerError()
+                    .content_type("text/plain; charset=utf-8")
+                    .body("Something went wrong on our side.")
             }
         }
     }
@@ -51,7 +61,12 @@ impl AppState {
             s if s.is_client_error() => "There is a problem",
             _ => "Sorry, something went wrong",
         };
-        self.page("pages/error", status, json!({ "title": title, "message": message }), &Chrome::default())
+        self.page(
+            "pages/error",
+            status,
+            json!({ "title": title, "message": message }),
+            &Chrome::default(),
+        )
     }
 }
 
@@ -96,21 +111,31 @@ fn render_error(res: ServiceResponse<BoxBody>) -> actix_web::Result<ErrorHandler
         .unwrap_or_else(|| default_message(status).to_string());
     let (req, original) = res.into_parts();
     let Some(state) = req.app_data::<State>() else {
-        return Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, original).map_into_left_body()));
+        return Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(req, original).map_into_left_body(),
+        ));
     };
     let mut page = state.error_page(status, &message);
     for (name, value) in original.headers() {
-        if name == header::LOCATION || name == header::SET_COOKIE || name == header::WWW_AUTHENTICATE {
+        if name == header::LOCATION
+            || name == header::SET_COOKIE
+            || name == header::WWW_AUTHENTICATE
+        {
             page.headers_mut().append(name.clone(), value.clone());
         }
     }
-    page.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, page).map_into_right_body()))
+    page.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, page).map_into_right_body(),
+    ))
 }
 
 fn default_message(status: StatusCode) -> &'static str {
     match status {
-        StatusCode::NOT_FOUND => "We could not find that page. Check the address, or go back to the start.",
+        StatusCode::NOT_FOUND => {
+            "We could not find that page. Check the address, or go back to the start."
+        }
         StatusCode::METHOD_NOT_ALLOWED => "That page cannot be used in this way.",
         StatusCode::PAYLOAD_TOO_LARGE => "What was sent is too large.",
         StatusCode::BAD_REQUEST => "What was sent could not be read. Please go back and try again.",
@@ -124,5 +149,8 @@ pub async fn not_found(req: HttpRequest, state: State) -> HttpResponse {
     if req.path().starts_with("/api/") {
         return AppError::NotFound("route").error_response();
     }
-    state.error_page(StatusCode::NOT_FOUND, default_message(StatusCode::NOT_FOUND))
+    state.error_page(
+        StatusCode::NOT_FOUND,
+        default_message(StatusCode::NOT_FOUND),
+    )
 }

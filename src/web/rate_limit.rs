@@ -15,7 +15,10 @@ pub struct Limiter {
 impl Limiter {
     /// A limiter allowing `per_minute` requests per address per minute on each wrapped route.
     pub fn new(per_minute: u32) -> Self {
-        Limiter { backend: InMemoryBackend::builder().build(), per_minute: u64::from(per_minute) }
+        Limiter {
+            backend: InMemoryBackend::builder().build(),
+            per_minute: u64::from(per_minute),
+        }
     }
 
     /// The middleware to wrap a route with. The peer address is used rather than a forwarded
@@ -25,9 +28,17 @@ impl Limiter {
     ) -> RateLimiter<
         InMemoryBackend,
         actix_extensible_rate_limit::backend::SimpleOutput,
-        impl Fn(&actix_web::dev::ServiceRequest) -> std::future::Ready<Result<actix_extensible_rate_limit::backend::SimpleInput, actix_web::Error>> + 'static,
+        impl Fn(
+            &actix_web::dev::ServiceRequest,
+        ) -> std::future::Ready<
+            Result<actix_extensible_rate_limit::backend::SimpleInput, actix_web::Error>,
+        > + 'static,
     > {
-        let input = SimpleInputFunctionBuilder::new(Duration::from_secs(60), self.per_minute).peer_ip_key().build();
-        RateLimiter::builder(self.backend.clone(), input).add_headers().build()
+        let input = SimpleInputFunctionBuilder::new(Duration::from_secs(60), self.per_minute)
+            .peer_ip_key()
+            .build();
+        RateLimiter::builder(self.backend.clone(), input)
+            .add_headers()
+            .build()
     }
 }

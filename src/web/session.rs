@@ -31,7 +31,9 @@ pub fn middleware(settings: &Settings, key: Key) -> SessionMiddleware<CookieSess
         .cookie_same_site(SameSite::Lax)
         .cookie_path("/staff".into())
         .cookie_content_security(CookieContentSecurity::Private)
-        .session_lifecycle(PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::hours(12)))
+        .session_lifecycle(
+            PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::hours(12)),
+        )
         .build()
 }
 
@@ -53,7 +55,11 @@ pub fn csrf_token(session: &Session) -> String {
 pub fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<(), AppError> {
     let expected = session.get::<String>(CSRF).ok().flatten();
     match (expected, submitted) {
-        (Some(expected), Some(given)) if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) => Ok(()),
+        (Some(expected), Some(given))
+            if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) =>
+        {
+            Ok(())
+        }
         _ => Err(AppError::Forbidden),
     }
 }
@@ -100,7 +106,11 @@ impl FromRequest for SignedIn {
         let state = req.app_data::<State>().cloned();
         Box::pin(async move {
             let state = state.ok_or(AppError::Internal(anyhow::anyhow!("state missing")))?;
-            let user_id = session.get::<String>(USER).ok().flatten().ok_or(AppError::Unauthorized)?;
+            let user_id = session
+                .get::<String>(USER)
+                .ok()
+                .flatten()
+                .ok_or(AppError::Unauthorized)?;
             let epoch = session.get::<i32>(EPOCH).ok().flatten().unwrap_or(-1);
             let last_seen = session.get::<i64>(LAST_SEEN).ok().flatten().unwrap_or(0);
             let idle_limit = i64::from(state.settings.session_idle_minutes) * 60;

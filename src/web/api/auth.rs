@@ -20,14 +20,21 @@ impl FromRequest for ApiUser {
             .headers()
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(|k| k.trim().to_string());
         let state = req.app_data::<State>().cloned();
         Box::pin(async move {
-            let key = key.filter(|k| !k.is_empty()).ok_or(AppError::Unauthorized)?;
+            let key = key
+                .filter(|k| !k.is_empty())
+                .ok_or(AppError::Unauthorized)?;
             let state = state.ok_or(AppError::Internal(anyhow::anyhow!("state missing")))?;
             let user = crate::db::run(&state.pool, move |conn| {
-                let Some(user_id) = api_keys::user_for_key(conn, &key)? else { return Ok(None) };
+                let Some(user_id) = api_keys::user_for_key(conn, &key)? else {
+                    return Ok(None);
+                };
                 staff::load(conn, &user_id)
             })
             .await?;
@@ -38,10 +45,21 @@ impl FromRequest for ApiUser {
 
 impl ApiUser {
     /// The team named in the path, if it exists (404) and the user may do this there (403).
-    pub async fn team(&self, state: &State, code: String, permission: Permission) -> Result<Team, AppError> {
-        let team = crate::db::run(&state.pool, move |conn| crate::teams::find_by_code(conn, &code))
-            .await?
-            .ok_or(AppError::NotFound("team"))?;
-        if self.0.can(&team.id, permission) { Ok(team) } else { Err(AppError::Forbidden) }
+    pub async fn team(
+        &self,
+        state: &State,
+        code: String,
+        permission: Permission,
+    ) -> Result<Team, AppError> {
+        let team = crate::db::run(&state.pool, move |conn| {
+            crate::teams::find_by_code(conn, &code)
+        })
+        .await?
+        .ok_or(AppError::NotFound("team"))?;
+        if self.0.can(&team.id, permission) {
+            Ok(team)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }

@@ -11,9 +11,18 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// `GET /api/v1/teams/{code}/concerns`
-pub async fn list(user: ApiUser, state: State, code: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let team = user.team(&state, code.into_inner(), Permission::ViewConcerns).await?;
-    let list = crate::db::run(&state.pool, move |conn| concerns::list(conn, &team.id, &ConcernFilter::default())).await?;
+pub async fn list(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::ViewConcerns)
+        .await?;
+    let list = crate::db::run(&state.pool, move |conn| {
+        concerns::list(conn, &team.id, &ConcernFilter::default())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(json!({ "concerns": list })))
 }
 
@@ -25,15 +34,28 @@ struct NewConcern {
 }
 
 /// `POST /api/v1/teams/{code}/concerns`
-pub async fn create(user: ApiUser, state: State, code: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
-    let team = user.team(&state, code.into_inner(), Permission::ManageConcerns).await?;
+pub async fn create(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::ManageConcerns)
+        .await?;
     let request: NewConcern = parse_body(&body)?;
     let summary = Summary::parse(&request.summary)?;
     let source = ConcernSource::parse_loggable(&request.source)?;
     let actor = user.0.audit_label();
     let id = crate::db::run(&state.pool, move |conn| {
         let id = concerns::log(conn, &team.id, source, &summary)?;
-        audit::record(conn, &actor, "concern.create", Some(&team.id), &format!("concern={id} source={}", source.as_str()))?;
+        audit::record(
+            conn,
+            &actor,
+            "concern.create",
+            Some(&team.id),
+            &format!("concern={id} source={}", source.as_str()),
+        )?;
         Ok::<_, diesel::result::Error>(id)
     })
     .await?;
@@ -62,7 +84,12 @@ struct NewActionRequest {
 }
 
 /// `POST /api/v1/concerns/{id}/actions`
-pub async fn add_action(user: ApiUser, state: State, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn add_action(
+    user: ApiUser,
+    state: State,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     let concern_id = id.into_inner();
     let lookup = concern_id.clone();
     let team_id = crate::db::run(&state.pool, move |conn| concerns::team_of(conn, &lookup)).await?;
@@ -72,7 +99,13 @@ pub async fn add_action(user: ApiUser, state: State, id: web::Path<String>, body
     let actor = user.0.audit_label();
     let action_id = crate::db::run(&state.pool, move |conn| {
         let id = actions::add(conn, &concern_id, &new)?;
-        audit::record(conn, &actor, "action.create", Some(&team_id), &format!("concern={concern_id} action={id}"))?;
+        audit::record(
+            conn,
+            &actor,
+            "action.create",
+            Some(&team_id),
+            &format!("concern={concern_id} action={id}"),
+        )?;
         Ok::<_, diesel::result::Error>(id)
     })
     .await?;
@@ -80,17 +113,31 @@ pub async fn add_action(user: ApiUser, state: State, id: web::Path<String>, body
 }
 
 /// `PATCH /api/v1/actions/{id}`
-pub async fn update_action(user: ApiUser, state: State, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn update_action(
+    user: ApiUser,
+    state: State,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     let action_id = id.into_inner();
     let lookup = action_id.clone();
-    let team_id = crate::db::run(&state.pool, move |conn| concerns::team_of_action(conn, &lookup)).await?;
+    let team_id = crate::db::run(&state.pool, move |conn| {
+        concerns::team_of_action(conn, &lookup)
+    })
+    .await?;
     let team_id = concern_team(&user, team_id)?;
     let change: ActionChange = parse_body(&body)?;
     let actor = user.0.audit_label();
     let updated = crate::db::run(&state.pool, move |conn| {
         let current = actions::find(conn, &action_id)?.ok_or(AppError::NotFound("action"))?;
         let updated = actions::update(conn, &current, &change)?;
-        audit::record(conn, &actor, "action.update", Some(&team_id), &format!("action={action_id} status={}", updated.status))?;
+        audit::record(
+            conn,
+            &actor,
+            "action.update",
+            Some(&team_id),
+            &format!("action={action_id} status={}", updated.status),
+        )?;
         Ok::<_, AppError>(updated)
     })
     .await?;

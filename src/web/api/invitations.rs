@@ -27,30 +27,55 @@ pub enum Recipients {
 
 fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
     match (req.count, &req.emails) {
-        (Some(_), Some(_)) => Err(AppError::bad_request("give either count or emails, not both")),
-        (None, None) => Err(AppError::bad_request("give count (links to print) or emails (to send)")),
+        (Some(_), Some(_)) => Err(AppError::bad_request(
+            "give either count or emails, not both",
+        )),
+        (None, None) => Err(AppError::bad_request(
+            "give count (links to print) or emails (to send)",
+        )),
         (Some(count), None) => {
             if !(1..=MAX_BATCH as i64).contains(&count) {
-                return Err(AppError::field("count", format!("count must be from 1 to {MAX_BATCH}")));
+                return Err(AppError::field(
+                    "count",
+                    format!("count must be from 1 to {MAX_BATCH}"),
+                ));
             }
             let channel = match req.channel.as_deref() {
                 None | Some("printed") => Channel::Printed,
                 Some("other") => Channel::Other,
-                Some(_) => return Err(AppError::field("channel", "channel must be printed or other")),
+                Some(_) => {
+                    return Err(AppError::field(
+                        "channel",
+                        "channel must be printed or other",
+                    ));
+                }
             };
-            Ok(Recipients::Links { count: count as usize, channel })
+            Ok(Recipients::Links {
+                count: count as usize,
+                channel,
+            })
         }
         (None, Some(emails)) => {
             if emails.is_empty() || emails.len() > MAX_BATCH {
-                return Err(AppError::field("emails", format!("emails must list 1 to {MAX_BATCH} addresses")));
+                return Err(AppError::field(
+                    "emails",
+                    format!("emails must list 1 to {MAX_BATCH} addresses"),
+                ));
             }
             if req.channel.as_deref().is_some_and(|c| c != "email") {
-                return Err(AppError::field("channel", "emailed invitations always use the email channel"));
+                return Err(AppError::field(
+                    "channel",
+                    "emailed invitations always use the email channel",
+                ));
             }
             let parsed = emails
                 .iter()
                 .enumerate()
-                .map(|(i, e)| InviteEmail::parse(e).map_err(|why| AppError::field(&format!("emails[{i}]"), format!("emails[{i}] {why}"))))
+                .map(|(i, e)| {
+                    InviteEmail::parse(e).map_err(|why| {
+                        AppError::field(&format!("emails[{i}]"), format!("emails[{i}] {why}"))
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Recipients::Emails(parsed))
         }
@@ -58,13 +83,28 @@ fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
 }
 
 /// Issues invitations for a team.
-pub async fn issue(user: ApiUser, state: State, code: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, AppError> {
-    let team = user.team(&state, code.into_inner(), Permission::IssueInvitations).await?;
+pub async fn issue(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::IssueInvitations)
+        .await?;
     let request: IssueRequest = parse_body(&body)?;
     let version = state
         .catalogue
         .current(request.survey.trim())
-        .ok_or_else(|| AppError::field("survey", format!("there is no questionnaire with slug `{}`", request.survey.trim())))?;
+        .ok_or_else(|| {
+            AppError::field(
+                "survey",
+                format!(
+                    "there is no questionnaire with slug `{}`",
+                    request.survey.trim()
+                ),
+            )
+        })?;
     let recipients = recipients(&request)?;
     let expiry_days = state.settings.invitation_expiry_days;
     let actor = user.0.audit_label();
@@ -72,11 +112,21 @@ pub async fn issue(user: ApiUser, state: State, code: web::Path<String>, body: w
     let slug = version.survey.slug.clone();
     let team_id = team.id.clone();
     let outcome = crate::db::run(&state.pool, move |conn| {
-        let batch = Batch { team_id: &team_id, survey_version_id: &version.id, expiry_days };
+        let batch = Batch {
+            team_id: &team_id,
+            survey_version_id: &version.id,
+            expiry_days,
+        };
         let result = match &recipients {
             Recipients::Links { count, channel } => {
                 let (_, links) = invitations::issue_links(conn, &batch, *channel, *count)?;
-                audit::record(conn, &actor, "invitations.issue", Some(&team_id), &format!("survey={slug} links={count}"))?;
+                audit::record(
+                    conn,
+                    &actor,
+                    "invitations.issue",
+                    Some(&team_id),
+                    &format!("survey={slug} links={count}"),
+                )?;
                 json!({ "invitations": links.iter().map(|l| json!({
                     "url": format!("{public_url}/s/{}", l.token),
                     "code": l.code,
@@ -85,7 +135,13 @@ pub async fn issue(user: ApiUser, state: State, code: web::Path<String>, body: w
             }
             Recipients::Emails(emails) => {
                 let queued = invitations::issue_emails(conn, &batch, emails)?;
-                audit::record(conn, &actor, "invitations.issue", Some(&team_id), &format!("survey={slug} emails={queued}"))?;
+                audit::record(
+                    conn,
+                    &actor,
+                    "invitations.issue",
+                    Some(&team_id),
+                    &format!("survey={slug} emails={queued}"),
+                )?;
                 json!({ "queued": queued })
             }
         };

@@ -16,13 +16,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/v1")
             .route("/surveys", web::get().to(surveys::list))
-            .route("/teams/{code}/invitations", web::post().to(invitations::issue))
+            .route(
+                "/teams/{code}/invitations",
+                web::post().to(invitations::issue),
+            )
             .route("/teams/{code}/concerns", web::get().to(concerns::list))
             .route("/teams/{code}/concerns", web::post().to(concerns::create))
-            .route("/concerns/{id}/actions", web::post().to(concerns::add_action))
-            .route("/actions/{id}", web::patch().to(concerns::update_action)),
+            .route(
+                "/concerns/{id}/actions",
+                web::post().to(concerns::add_action),
+            )
+            .route("/actions/{id}", web::patch().to(concerns::update_action))
+            .default_service(web::to(|| async {
+                AppError::NotFound("route").error_response()
+            })),
     )
-    .default_service(web::to(|| async { AppError::NotFound("route").error_response() }));
+    .default_service(web::to(|| async {
+        AppError::NotFound("route").error_response()
+    }));
 }
 
 /// Parses a JSON body after the caller's access has been checked, so that a bad key gets 401
@@ -35,7 +46,10 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         // serde's message names the field and the problem; it does not echo string values.
         let message = e.to_string();
         let field = message.split('`').nth(1).map(str::to_string);
-        AppError::BadRequest { field, message: format!("the JSON body is not valid: {message}") }
+        AppError::BadRequest {
+            field,
+            message: format!("the JSON body is not valid: {message}"),
+        }
     })
 }
 

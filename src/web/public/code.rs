@@ -38,12 +38,22 @@ pub async fn show(state: State) -> HttpResponse {
 pub async fn submit(state: State, form: web::Form<CodeForm>) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().code;
     if typed.trim().is_empty() {
-        return Ok(page(&state, StatusCode::UNPROCESSABLE_ENTITY, &typed, Some("Enter the code from your card")));
+        return Ok(page(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &typed,
+            Some("Enter the code from your card"),
+        ));
     }
     let lookup = typed.clone();
-    let outcome = crate::db::run(&state.pool, move |conn| invitations::exchange_code(conn, &lookup)).await?;
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        invitations::exchange_code(conn, &lookup)
+    })
+    .await?;
     Ok(match outcome {
-        Some(Ok(token)) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/s/{token}"))).finish(),
+        Some(Ok(token)) => HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/s/{token}")))
+            .finish(),
         Some(Err(LinkState::Used | LinkState::Expired)) => state.page(
             "pages/link_closed",
             StatusCode::GONE,
@@ -54,7 +64,9 @@ pub async fn submit(state: State, form: web::Form<CodeForm>) -> Result<HttpRespo
             &state,
             StatusCode::UNPROCESSABLE_ENTITY,
             &typed,
-            Some("We could not find that code. Check it against your card: it has 10 letters and numbers"),
+            Some(
+                "We could not find that code. Check it against your card: it has 10 letters and numbers",
+            ),
         ),
     })
 }

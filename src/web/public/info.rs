@@ -8,7 +8,12 @@ use serde_json::json;
 
 /// The start page.
 pub async fn home(state: State) -> HttpResponse {
-    state.page("pages/home", StatusCode::OK, json!({ "title": "Tell us about your care" }), &Chrome::default())
+    state.page(
+        "pages/home",
+        StatusCode::OK,
+        json!({ "title": "Tell us about your care" }),
+        &Chrome::default(),
+    )
 }
 
 /// What happens to answers (Caldicott principle 8), linked from every public page.
@@ -24,7 +29,12 @@ pub async fn privacy(state: State) -> HttpResponse {
 
 /// The accessibility statement.
 pub async fn accessibility(state: State) -> HttpResponse {
-    state.page("pages/accessibility", StatusCode::OK, json!({ "title": "Accessibility statement" }), &Chrome::default())
+    state.page(
+        "pages/accessibility",
+        StatusCode::OK,
+        json!({ "title": "Accessibility statement" }),
+        &Chrome::default(),
+    )
 }
 
 /// Liveness that also proves the database answers.
@@ -36,7 +46,8 @@ pub async fn healthz(state: State) -> HttpResponse {
     .await;
     match check {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
-        Err(_) => HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "database": "unreachable" })),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "unavailable", "database": "unreachable" })),
     }
 }
 
@@ -45,8 +56,12 @@ pub async fn readyz(state: State) -> HttpResponse {
     let check = crate::db::run(&state.pool, crate::db::migrations_pending).await;
     match check {
         Ok(false) => HttpResponse::Ok().json(json!({ "status": "ready" })),
-        Ok(true) => HttpResponse::ServiceUnavailable().json(json!({ "status": "migrations_pending" })),
-        Err(_) => HttpResponse::ServiceUnavailable().json(json!({ "status": "database_unreachable" })),
+        Ok(true) => {
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "migrations_pending" }))
+        }
+        Err(_) => {
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "database_unreachable" }))
+        }
     }
 }
 

@@ -30,5 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
                 .route(web::get().to(code::show))
                 .route(web::post().to(code::submit)),
         )
-        .route("/teams/{code}/you-said-we-did", web::get().to(you_said::show));
+        .route(
+            "/teams/{code}/you-said-we-did",
+            web::get().to(you_said::show),
+        );
 }

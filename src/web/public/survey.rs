@@ -24,8 +24,12 @@ struct OpenLink {
 async fn open_link(state: &State, token: String) -> Result<OpenLink, PageError> {
     let catalogue = state.catalogue.clone();
     let found = crate::db::run(&state.pool, move |conn| {
-        let Some(link) = invitations::find_by_token(conn, &token)? else { return Ok(None) };
-        let LinkState::Open(invitation) = link else { return Ok(Some(Err(()))) };
+        let Some(link) = invitations::find_by_token(conn, &token)? else {
+            return Ok(None);
+        };
+        let LinkState::Open(invitation) = link else {
+            return Ok(Some(Err(())));
+        };
         let version = catalogue.version(conn, &invitation.survey_version_id)?;
         let team = crate::teams::find(conn, &invitation.team_id)?;
         Ok::<_, diesel::result::Error>(Some(Ok((invitation, version, team))))
@@ -37,9 +41,14 @@ async fn open_link(state: &State, token: String) -> Result<OpenLink, PageError> 
         Some(Ok((invitation, Some(version), team))) => Ok(OpenLink {
             invitation,
             version,
-            chrome: Chrome { team_help: team.and_then(|t| t.crisis_line), ..Chrome::default() },
+            chrome: Chrome {
+                team_help: team.and_then(|t| t.crisis_line),
+                ..Chrome::default()
+            },
         }),
-        Some(Ok((_, None, _))) => Err(AppError::Internal(anyhow::anyhow!("questionnaire version missing")).into()),
+        Some(Ok((_, None, _))) => {
+            Err(AppError::Internal(anyhow::anyhow!("questionnaire version missing")).into())
+        }
     }
 }
 
@@ -56,7 +65,10 @@ fn gone_page(state: &State) -> HttpResponse {
 /// answers go back to the person as a form they can send again in a minute.
 fn try_again_page(state: &State, body: &[u8]) -> HttpResponse {
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-    let kept: Vec<Value> = fields.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
+    let kept: Vec<Value> = fields
+        .iter()
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect();
     state.page(
         "pages/try_again",
         StatusCode::SERVICE_UNAVAILABLE,
@@ -77,7 +89,13 @@ pub async fn show(state: State, token: web::Path<String>) -> Result<HttpResponse
     }
 }
 
-fn form_page(state: &State, link: &OpenLink, fields: &[(String, String)], errors: &[FieldError], status: StatusCode) -> HttpResponse {
+fn form_page(
+    state: &State,
+    link: &OpenLink,
+    fields: &[(String, String)],
+    errors: &[FieldError],
+    status: StatusCode,
+) -> HttpResponse {
     let values: HashMap<String, String> = fields.iter().cloned().collect();
     let mut context: Value = form_context(&link.version.survey, &values, errors);
     if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -88,7 +106,11 @@ fn form_page(state: &State, link: &OpenLink, fields: &[(String, String)], errors
 }
 
 /// Stores the answers, or shows the form again with every answer kept and each problem named.
-pub async fn submit(state: State, token: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, PageError> {
+pub async fn submit(
+    state: State,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
     let link = match open_link(&state, token.into_inner()).await {
         Ok(link) => link,
         Err(PageError(AppError::Gone)) => return Ok(gone_page(&state)),
@@ -105,18 +127,34 @@ pub async fn submit(state: State, token: web::Path<String>, body: web::Bytes) ->
                 field: "form".into(),
                 message: "What was sent could not be read. Please check your answers and send them again.".into(),
             };
-            return Ok(form_page(&state, &link, &[], &[error], StatusCode::UNPROCESSABLE_ENTITY));
+            return Ok(form_page(
+                &state,
+                &link,
+                &[],
+                &[error],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
         }
     };
     let parsed = match answers::parse(&link.version.survey, &fields) {
         Ok(parsed) => parsed,
-        Err(errors) => return Ok(form_page(&state, &link, &fields, &errors, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(errors) => {
+            return Ok(form_page(
+                &state,
+                &link,
+                &fields,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
     };
     let invitation = link.invitation.clone();
     let respondent = link.version.survey.respondent;
     let risk = state.risk.clone();
-    let outcome =
-        crate::db::run(&state.pool, move |conn| answering::submit(conn, &invitation, respondent, &parsed, &risk)).await;
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        answering::submit(conn, &invitation, respondent, &parsed, &risk)
+    })
+    .await;
     match outcome {
         Ok(stored) => Ok(state.page(
             "pages/thank_you",
@@ -128,7 +166,13 @@ pub async fn submit(state: State, token: web::Path<String>, body: web::Bytes) ->
         // Never lose what the person wrote: show it back and ask them to try again shortly.
         Err(e @ AppError::Unavailable(_)) => {
             e.log();
-            Ok(form_page(&state, &link, &fields, &[], StatusCode::SERVICE_UNAVAILABLE))
+            Ok(form_page(
+                &state,
+                &link,
+                &fields,
+                &[],
+                StatusCode::SERVICE_UNAVAILABLE,
+            ))
         }
         Err(e) => Err(e.into()),
     }

@@ -24,10 +24,15 @@ const AGREE_OPTIONS: [(&str, &str); 6] = [
     ("dont_know", "Don't know"),
 ];
 
-const YES_NO_OPTIONS: [(&str, &str); 3] = [("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know")];
+const YES_NO_OPTIONS: [(&str, &str); 3] =
+    [("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know")];
 
 /// Builds the template context for the form.
-pub fn form_context(survey: &Survey, values: &HashMap<String, String>, errors: &[FieldError]) -> Value {
+pub fn form_context(
+    survey: &Survey,
+    values: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Value {
     let questions: Vec<Value> = survey
         .questions
         .iter()
@@ -71,7 +76,11 @@ pub fn form_context(survey: &Survey, values: &HashMap<String, String>, errors: &
     let summary: Vec<Value> = errors
         .iter()
         .map(|e| {
-            let href = if e.field == "form" { "#questions".to_string() } else { format!("#{}", e.field) };
+            let href = if e.field == "form" {
+                "#questions".to_string()
+            } else {
+                format!("#{}", e.field)
+            };
             json!({ "href": href, "message": e.message })
         })
         .collect();

@@ -13,13 +13,18 @@ use serde_json::json;
 pub async fn show(state: State, code: web::Path<String>) -> Result<HttpResponse, PageError> {
     let code = code.into_inner();
     let found = crate::db::run(&state.pool, move |conn| {
-        let Some(team) = crate::teams::find_by_code(conn, &code)? else { return Ok(None) };
+        let Some(team) = crate::teams::find_by_code(conn, &code)? else {
+            return Ok(None);
+        };
         let items = concerns::you_said_we_did(conn, &team.id)?;
         Ok::<_, diesel::result::Error>(Some((team, items)))
     })
     .await?;
     let (team, items) = found.ok_or(AppError::NotFound("team"))?;
-    let chrome = Chrome { team_help: team.crisis_line.clone(), ..Chrome::default() };
+    let chrome = Chrome {
+        team_help: team.crisis_line.clone(),
+        ..Chrome::default()
+    };
     Ok(state.page(
         "pages/you_said_we_did",
         StatusCode::OK,

@@ -18,7 +18,11 @@ pub struct AuditQuery {
 }
 
 /// Shows the newest entries, filtered.
-pub async fn show(state: State, signed_in: SignedIn, query: web::Query<AuditQuery>) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: State,
+    signed_in: SignedIn,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, PageError> {
     if !signed_in.user.is_admin {
         return Err(AppError::Forbidden.into());
     }
@@ -28,10 +32,16 @@ pub async fn show(state: State, signed_in: SignedIn, query: web::Query<AuditQuer
     let (filter_action, filter_team) = (action.clone(), team_code.clone());
     let entries = crate::db::run(&state.pool, move |conn| {
         let team_id = match &filter_team {
-            Some(code) => crate::teams::find_by_code(conn, code)?.map(|t| t.id).or(Some(String::new())),
+            Some(code) => crate::teams::find_by_code(conn, code)?
+                .map(|t| t.id)
+                .or(Some(String::new())),
             None => None,
         };
-        let filter = AuditFilter { action: filter_action, team_id, actor: None };
+        let filter = AuditFilter {
+            action: filter_action,
+            team_id,
+            actor: None,
+        };
         audit::list(conn, &filter, 500)
     })
     .await?;

@@ -24,7 +24,9 @@ pub struct ListQuery {
 }
 
 fn redirect(to: String) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((LOCATION, to)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, to))
+        .finish()
 }
 
 fn sources(selected: &str) -> Vec<Value> {
@@ -36,10 +38,15 @@ fn sources(selected: &str) -> Vec<Value> {
 
 fn action_view(a: &actions::ActionRow, today: chrono::NaiveDate) -> Value {
     let status = a.status();
-    let statuses: Vec<Value> = [ActionStatus::Planned, ActionStatus::InProgress, ActionStatus::Done, ActionStatus::NotTakenForward]
-        .iter()
-        .map(|s| json!({ "value": s.as_str(), "label": s.label(), "selected": *s == status }))
-        .collect();
+    let statuses: Vec<Value> = [
+        ActionStatus::Planned,
+        ActionStatus::InProgress,
+        ActionStatus::Done,
+        ActionStatus::NotTakenForward,
+    ]
+    .iter()
+    .map(|s| json!({ "value": s.as_str(), "label": s.label(), "selected": *s == status }))
+    .collect();
     json!({
         "id": a.id,
         "description": a.description,
@@ -69,6 +76,7 @@ fn concern_view(c: &concerns::Concern) -> Value {
         "status": c.status,
         "open": c.closed_on.is_none(),
         "overdue_actions": c.overdue_actions,
+        "action_count": c.actions.len(),
         "actions": c.actions.iter().map(|a| action_view(a, today)).collect::<Vec<_>>(),
     })
 }
@@ -89,11 +97,18 @@ async fn render_list(
         source: ConcernSource::parse(&source_filter),
     };
     let team_id = team.id.clone();
-    let list = crate::db::run(&state.pool, move |conn| concerns::list(conn, &team_id, &filter)).await?;
+    let list = crate::db::run(&state.pool, move |conn| {
+        concerns::list(conn, &team_id, &filter)
+    })
+    .await?;
     let (values, error) = match form {
-        Some((values, AppError::BadRequest { field, message })) => {
-            (values.clone(), Some((field.clone().unwrap_or_else(|| "summary".into()), message.clone())))
-        }
+        Some((values, AppError::BadRequest { field, message })) => (
+            values.clone(),
+            Some((
+                field.clone().unwrap_or_else(|| "summary".into()),
+                message.clone(),
+            )),
+        ),
         _ => (HashMap::new(), None),
     };
     let filter_sources: Vec<Value> = ConcernSource::LOGGABLE
@@ -101,7 +116,12 @@ async fn render_list(
         .chain([ConcernSource::Survey].iter())
         .map(|s| json!({ "value": s.as_str(), "label": s.label(), "selected": s.as_str() == source_filter }))
         .collect();
-    let field_error = |f: &str| error.as_ref().filter(|(field, _)| field == f).map(|(_, m)| m.clone());
+    let field_error = |f: &str| {
+        error
+            .as_ref()
+            .filter(|(field, _)| field == f)
+            .map(|(_, m)| m.clone())
+    };
     let context = json!({
         "title": if error.is_some() { format!("Error: Concerns: {}", team.name) } else { format!("Concerns: {}", team.name) },
         "team": team,
@@ -116,13 +136,29 @@ async fn render_list(
         "summary_error": field_error("summary"),
         "source_error": field_error("source"),
     });
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok(state.page("pages/concerns", status, context, &signed_in.chrome()))
 }
 
 /// A team's concerns.
-pub async fn list(state: State, signed_in: SignedIn, code: web::Path<String>, query: web::Query<ListQuery>) -> Result<HttpResponse, PageError> {
-    render_list(&state, &signed_in, code.into_inner(), query.into_inner(), None).await
+pub async fn list(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    render_list(
+        &state,
+        &signed_in,
+        code.into_inner(),
+        query.into_inner(),
+        None,
+    )
+    .await
 }
 
 /// Logs a concern by hand.
@@ -135,15 +171,31 @@ pub async fn create(
     let code = code.into_inner();
     let team = team_for(&state, &signed_in, code.clone(), Permission::ManageConcerns).await?;
     let form = StaffForm::checked(&signed_in, form)?;
-    let parsed = Summary::parse(form.get("summary")).and_then(|s| Ok((s, ConcernSource::parse_loggable(form.get("source"))?)));
+    let parsed = Summary::parse(form.get("summary"))
+        .and_then(|s| Ok((s, ConcernSource::parse_loggable(form.get("source"))?)));
     let (summary, source) = match parsed {
         Ok(ok) => ok,
-        Err(e) => return render_list(&state, &signed_in, code, ListQuery::default(), Some((&form.0, &e))).await,
+        Err(e) => {
+            return render_list(
+                &state,
+                &signed_in,
+                code,
+                ListQuery::default(),
+                Some((&form.0, &e)),
+            )
+            .await;
+        }
     };
     let actor = signed_in.user.audit_label();
     let id = crate::db::run(&state.pool, move |conn| {
         let id = concerns::log(conn, &team.id, source, &summary)?;
-        audit::record(conn, &actor, "concern.create", Some(&team.id), &format!("concern={id} source={}", source.as_str()))?;
+        audit::record(
+            conn,
+            &actor,
+            "concern.create",
+            Some(&team.id),
+            &format!("concern={id} source={}", source.as_str()),
+        )?;
         Ok::<_, diesel::result::Error>(id)
     })
     .await?;
@@ -151,8 +203,15 @@ pub async fn create(
 }
 
 /// Loads a concern the user may see (404 for other teams, so nothing is confirmed).
-async fn load_concern(state: &State, signed_in: &SignedIn, id: String, permission: Permission) -> Result<concerns::Concern, AppError> {
-    let concern = crate::db::run(&state.pool, move |conn| concerns::find(conn, &id)).await?.ok_or(AppError::NotFound("concern"))?;
+async fn load_concern(
+    state: &State,
+    signed_in: &SignedIn,
+    id: String,
+    permission: Permission,
+) -> Result<concerns::Concern, AppError> {
+    let concern = crate::db::run(&state.pool, move |conn| concerns::find(conn, &id))
+        .await?
+        .ok_or(AppError::NotFound("concern"))?;
     if signed_in.user.can(&concern.team_id, permission) {
         Ok(concern)
     } else if signed_in.user.role_in(&concern.team_id).is_some() {
@@ -169,9 +228,13 @@ async fn render_concern(
     error: Option<(&HashMap<String, String>, AppError)>,
 ) -> Result<HttpResponse, PageError> {
     let team_id = concern.team_id.clone();
-    let team = crate::db::run(&state.pool, move |conn| crate::teams::find(conn, &team_id)).await?.ok_or(AppError::NotFound("team"))?;
+    let team = crate::db::run(&state.pool, move |conn| crate::teams::find(conn, &team_id))
+        .await?
+        .ok_or(AppError::NotFound("team"))?;
     let (values, message, field) = match &error {
-        Some((values, AppError::BadRequest { field, message })) => ((*values).clone(), Some(message.clone()), field.clone()),
+        Some((values, AppError::BadRequest { field, message })) => {
+            ((*values).clone(), Some(message.clone()), field.clone())
+        }
         Some((_, other)) => (HashMap::new(), Some(other.to_string()), None),
         None => (HashMap::new(), None, None),
     };
@@ -179,7 +242,16 @@ async fn render_concern(
     let (concern_id, audit_team) = (concern.id.clone(), concern.team_id.clone());
     if concern.comment.is_some() {
         // Reading a person's words is recorded.
-        crate::db::run(&state.pool, move |conn| audit::record(conn, &actor, "comments.view", Some(&audit_team), &format!("concern={concern_id}"))).await?;
+        crate::db::run(&state.pool, move |conn| {
+            audit::record(
+                conn,
+                &actor,
+                "comments.view",
+                Some(&audit_team),
+                &format!("concern={concern_id}"),
+            )
+        })
+        .await?;
     }
     let context = json!({
         "title": if message.is_some() { "Error: Concern".to_string() } else { "Concern".to_string() },
@@ -188,15 +260,33 @@ async fn render_concern(
         "can_close": concern.closed_on.is_none() && concern.actions.iter().all(|a| a.status().is_final()),
         "errors": message.iter().map(|m| json!({ "href": format!("#{}", field.clone().unwrap_or_else(|| "description".into())), "message": m })).collect::<Vec<_>>(),
         "error_field": field,
-        "values": values,
+        "form": {
+            "description": values.get("description").cloned().unwrap_or_default(),
+            "owner": values.get("owner").cloned().unwrap_or_default(),
+            "due_on": values.get("due_on").cloned().unwrap_or_default(),
+        },
     });
-    let status = if message.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if message.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok(state.page("pages/concern", status, context, &signed_in.chrome()))
 }
 
 /// One concern with its actions and forms.
-pub async fn show(state: State, signed_in: SignedIn, id: web::Path<String>) -> Result<HttpResponse, PageError> {
-    let concern = load_concern(&state, &signed_in, id.into_inner(), Permission::ViewConcerns).await?;
+pub async fn show(
+    state: State,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let concern = load_concern(
+        &state,
+        &signed_in,
+        id.into_inner(),
+        Permission::ViewConcerns,
+    )
+    .await?;
     render_concern(&state, &signed_in, concern, None).await
 }
 
@@ -207,9 +297,19 @@ pub async fn add_action(
     id: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    let concern = load_concern(&state, &signed_in, id.into_inner(), Permission::ManageConcerns).await?;
+    let concern = load_concern(
+        &state,
+        &signed_in,
+        id.into_inner(),
+        Permission::ManageConcerns,
+    )
+    .await?;
     let form = StaffForm::checked(&signed_in, form)?;
-    let new = match NewAction::parse(form.get("description"), form.get("owner"), form.get("due_on")) {
+    let new = match NewAction::parse(
+        form.get("description"),
+        form.get("owner"),
+        form.get("due_on"),
+    ) {
         Ok(new) => new,
         Err(e) => return render_concern(&state, &signed_in, concern, Some((&form.0, e))).await,
     };
@@ -217,7 +317,13 @@ pub async fn add_action(
     let (concern_id, team_id) = (concern.id.clone(), concern.team_id.clone());
     crate::db::run(&state.pool, move |conn| {
         let id = actions::add(conn, &concern_id, &new)?;
-        audit::record(conn, &actor, "action.create", Some(&team_id), &format!("concern={concern_id} action={id}"))
+        audit::record(
+            conn,
+            &actor,
+            "action.create",
+            Some(&team_id),
+            &format!("concern={concern_id} action={id}"),
+        )
     })
     .await?;
     Ok(redirect(format!("/staff/concerns/{}", concern.id)))
@@ -232,10 +338,23 @@ pub async fn update_action(
 ) -> Result<HttpResponse, PageError> {
     let action_id = id.into_inner();
     let lookup = action_id.clone();
-    let action = crate::db::run(&state.pool, move |conn| actions::find(conn, &lookup)).await?.ok_or(AppError::NotFound("action"))?;
-    let concern = load_concern(&state, &signed_in, action.concern_id.clone(), Permission::ManageConcerns).await?;
+    let action = crate::db::run(&state.pool, move |conn| actions::find(conn, &lookup))
+        .await?
+        .ok_or(AppError::NotFound("action"))?;
+    let concern = load_concern(
+        &state,
+        &signed_in,
+        action.concern_id.clone(),
+        Permission::ManageConcerns,
+    )
+    .await?;
     let form = StaffForm::checked(&signed_in, form)?;
-    let optional = |name: &str| form.0.get(name).map(|v| v.to_string()).filter(|v| !v.trim().is_empty());
+    let optional = |name: &str| {
+        form.0
+            .get(name)
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty())
+    };
     let change = ActionChange {
         status: optional("status"),
         outcome: optional("outcome"),
@@ -244,7 +363,10 @@ pub async fn update_action(
         owner: None,
         due_on: optional("due_on"),
         // A checkbox is absent when unticked; the form always sends `publish_form` with it.
-        publishable: form.0.contains_key("publish_form").then(|| form.get("publishable") == "yes"),
+        publishable: form
+            .0
+            .contains_key("publish_form")
+            .then(|| form.get("publishable") == "yes"),
         public_you_said: form.0.get("public_you_said").cloned(),
         public_wording: form.0.get("public_wording").cloned(),
     };
@@ -252,7 +374,13 @@ pub async fn update_action(
     let team_id = concern.team_id.clone();
     let outcome = crate::db::run(&state.pool, move |conn| {
         let updated = actions::update(conn, &action, &change)?;
-        audit::record(conn, &actor, "action.update", Some(&team_id), &format!("action={} status={}", updated.id, updated.status))?;
+        audit::record(
+            conn,
+            &actor,
+            "action.update",
+            Some(&team_id),
+            &format!("action={} status={}", updated.id, updated.status),
+        )?;
         Ok::<_, AppError>(())
     })
     .await;
@@ -268,20 +396,39 @@ pub async fn update_action(
 }
 
 /// Closes a concern when every action is finished.
-pub async fn close(state: State, signed_in: SignedIn, id: web::Path<String>, form: web::Form<HashMap<String, String>>) -> Result<HttpResponse, PageError> {
-    let concern = load_concern(&state, &signed_in, id.into_inner(), Permission::ManageConcerns).await?;
+pub async fn close(
+    state: State,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let concern = load_concern(
+        &state,
+        &signed_in,
+        id.into_inner(),
+        Permission::ManageConcerns,
+    )
+    .await?;
     let form = StaffForm::checked(&signed_in, form)?;
     let actor = signed_in.user.audit_label();
     let to_close = concern.clone();
     let outcome = crate::db::run(&state.pool, move |conn| {
         concerns::close(conn, &to_close)?;
-        audit::record(conn, &actor, "concern.close", Some(&to_close.team_id), &format!("concern={}", to_close.id))?;
+        audit::record(
+            conn,
+            &actor,
+            "concern.close",
+            Some(&to_close.team_id),
+            &format!("concern={}", to_close.id),
+        )?;
         Ok::<_, AppError>(())
     })
     .await;
     match outcome {
         Ok(()) => Ok(redirect(format!("/staff/concerns/{}", concern.id))),
-        Err(e @ AppError::BadRequest { .. }) => render_concern(&state, &signed_in, concern, Some((&form.0, e))).await,
+        Err(e @ AppError::BadRequest { .. }) => {
+            render_concern(&state, &signed_in, concern, Some((&form.0, e))).await
+        }
         Err(e) => Err(e.into()),
     }
 }

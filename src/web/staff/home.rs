@@ -18,18 +18,43 @@ pub async fn home(state: State, signed_in: SignedIn) -> Result<HttpResponse, Pag
             .map(|t| json!({ "code": t.code, "name": t.name, "role": "admin" }))
             .collect::<Vec<_>>()
     } else {
-        let codes: Vec<(String, Role)> = signed_in.user.roles.iter().map(|(_, c, r)| (c.clone(), *r)).collect();
+        let codes: Vec<(String, Role)> = signed_in
+            .user
+            .roles
+            .iter()
+            .map(|(_, c, r)| (c.clone(), *r))
+            .collect();
         let all = crate::db::run(&state.pool, crate::teams::all).await?;
         all.into_iter()
-            .filter_map(|t| codes.iter().find(|(c, _)| *c == t.code).map(|(_, r)| json!({ "code": t.code, "name": t.name, "role": r.as_str() })))
+            .filter_map(|t| {
+                codes
+                    .iter()
+                    .find(|(c, _)| *c == t.code)
+                    .map(|(_, r)| json!({ "code": t.code, "name": t.name, "role": r.as_str() }))
+            })
             .collect()
     };
-    Ok(state.page("pages/staff_home", StatusCode::OK, json!({ "title": "Your teams", "teams": teams }), &signed_in.chrome()))
+    Ok(state.page(
+        "pages/staff_home",
+        StatusCode::OK,
+        json!({ "title": "Your teams", "teams": teams }),
+        &signed_in.chrome(),
+    ))
 }
 
 /// One team's page: what this user can do there.
-pub async fn team(state: State, signed_in: SignedIn, code: web::Path<String>) -> Result<HttpResponse, PageError> {
-    let team = team_for(&state, &signed_in, code.into_inner(), Permission::ViewYouSaidWeDid).await?;
+pub async fn team(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let team = team_for(
+        &state,
+        &signed_in,
+        code.into_inner(),
+        Permission::ViewYouSaidWeDid,
+    )
+    .await?;
     let user = &signed_in.user;
     let context = json!({
         "title": team.name,
@@ -37,5 +62,10 @@ pub async fn team(state: State, signed_in: SignedIn, code: web::Path<String>) ->
         "can_issue": user.can(&team.id, Permission::IssueInvitations),
         "can_manage": user.can(&team.id, Permission::ManageConcerns),
     });
-    Ok(state.page("pages/staff_team", StatusCode::OK, context, &signed_in.chrome()))
+    Ok(state.page(
+        "pages/staff_team",
+        StatusCode::OK,
+        context,
+        &signed_in.chrome(),
+    ))
 }

@@ -17,13 +17,24 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-fn form_page(state: &State, signed_in: &SignedIn, team: &Team, values: &HashMap<String, String>, errors: &[(&str, String)]) -> HttpResponse {
+fn form_page(
+    state: &State,
+    signed_in: &SignedIn,
+    team: &Team,
+    values: &HashMap<String, String>,
+    errors: &[(&str, String)],
+) -> HttpResponse {
     let surveys: Vec<Value> = state
         .catalogue
         .all_current()
         .map(|v| json!({ "slug": v.survey.slug, "title": v.survey.title, "selected": values.get("survey") == Some(&v.survey.slug) }))
         .collect();
-    let error = |field: &str| errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone());
+    let error = |field: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+    };
     let mode = values.get("mode").map(String::as_str).unwrap_or("pair");
     let context = json!({
         "title": if errors.is_empty() { "Invite people to give feedback".to_string() } else { "Error: Invite people to give feedback".to_string() },
@@ -40,13 +51,27 @@ fn form_page(state: &State, signed_in: &SignedIn, team: &Team, values: &HashMap<
         "emails_error": error("emails"),
         "mode_error": error("mode"),
     });
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     state.page("pages/invite", status, context, &signed_in.chrome())
 }
 
 /// The form.
-pub async fn new_form(state: State, signed_in: SignedIn, code: web::Path<String>) -> Result<HttpResponse, PageError> {
-    let team = team_for(&state, &signed_in, code.into_inner(), Permission::IssueInvitations).await?;
+pub async fn new_form(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let team = team_for(
+        &state,
+        &signed_in,
+        code.into_inner(),
+        Permission::IssueInvitations,
+    )
+    .await?;
     Ok(form_page(&state, &signed_in, &team, &HashMap::new(), &[]))
 }
 
@@ -57,7 +82,9 @@ fn discharge_pair(state: &State) -> Result<(Arc<SurveyVersion>, Arc<SurveyVersio
             .all_current()
             .find(|v| v.survey.respondent == group)
             .cloned()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no questionnaire for {}", group.as_str())))
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("no questionnaire for {}", group.as_str()))
+            })
     };
     Ok((find(Respondent::ServiceUser)?, find(Respondent::Carer)?))
 }
@@ -93,7 +120,13 @@ pub async fn issue(
     code: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    let team = team_for(&state, &signed_in, code.into_inner(), Permission::IssueInvitations).await?;
+    let team = team_for(
+        &state,
+        &signed_in,
+        code.into_inner(),
+        Permission::IssueInvitations,
+    )
+    .await?;
     let form = StaffForm::checked(&signed_in, form)?;
     let expiry_days = state.settings.invitation_expiry_days;
     let actor = signed_in.user.audit_label();
@@ -120,20 +153,37 @@ pub async fn issue(
                             plans.push((v.survey.title.clone(), v, n, Vec::new()));
                         }
                     }
-                    _ => errors.push(("count", format!("Enter a number of cards from 1 to {MAX_BATCH}"))),
+                    _ => errors.push((
+                        "count",
+                        format!("Enter a number of cards from 1 to {MAX_BATCH}"),
+                    )),
                 }
             } else {
-                let lines: Vec<&str> = form.get("emails").lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-                let parsed: Result<Vec<InviteEmail>, usize> =
-                    lines.iter().enumerate().map(|(i, l)| InviteEmail::parse(l).map_err(|_| i + 1)).collect();
+                let lines: Vec<&str> = form
+                    .get("emails")
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let parsed: Result<Vec<InviteEmail>, usize> = lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| InviteEmail::parse(l).map_err(|_| i + 1))
+                    .collect();
                 match parsed {
                     Ok(list) if (1..=MAX_BATCH).contains(&list.len()) => {
                         if let Some(v) = version {
                             plans.push((v.survey.title.clone(), v, 0, list));
                         }
                     }
-                    Ok(_) => errors.push(("emails", format!("Enter from 1 to {MAX_BATCH} email addresses, one a line"))),
-                    Err(line) => errors.push(("emails", format!("The address on line {line} is not a valid email address"))),
+                    Ok(_) => errors.push((
+                        "emails",
+                        format!("Enter from 1 to {MAX_BATCH} email addresses, one a line"),
+                    )),
+                    Err(line) => errors.push((
+                        "emails",
+                        format!("The address on line {line} is not a valid email address"),
+                    )),
                 }
             }
         }
@@ -147,7 +197,11 @@ pub async fn issue(
         let mut cards = Vec::new();
         let mut queued = 0;
         for (who, version, count, emails) in &plans {
-            let batch = Batch { team_id: &team_id, survey_version_id: &version.id, expiry_days };
+            let batch = Batch {
+                team_id: &team_id,
+                survey_version_id: &version.id,
+                expiry_days,
+            };
             if emails.is_empty() {
                 let (_, links) = invitations::issue_links(conn, &batch, Channel::Printed, *count)?;
                 cards.extend(links.into_iter().map(|l| (who.clone(), l)));
@@ -159,7 +213,12 @@ pub async fn issue(
                 &actor,
                 "invitations.issue",
                 Some(&team_id),
-                &format!("survey={} links={} emails={}", version.survey.slug, count, emails.len()),
+                &format!(
+                    "survey={} links={} emails={}",
+                    version.survey.slug,
+                    count,
+                    emails.len()
+                ),
             )?;
         }
         Ok::<_, diesel::result::Error>((cards, queued))
@@ -169,7 +228,10 @@ pub async fn issue(
     if queued > 0 {
         state.nudge.wake();
     }
-    let cards: Vec<Value> = cards.iter().map(|(who, link)| card(&state, &team, who, link)).collect();
+    let cards: Vec<Value> = cards
+        .iter()
+        .map(|(who, link)| card(&state, &team, who, link))
+        .collect();
     Ok(state.page(
         "pages/cards",
         StatusCode::OK,

@@ -28,12 +28,21 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
     .route("", web::get().to(home::home))
     .route("/", web::get().to(home::home))
     .route("/teams/{code}", web::get().to(home::team))
-    .route("/teams/{code}/invitations/new", web::get().to(invitations::new_form))
-    .route("/teams/{code}/invitations", web::post().to(invitations::issue))
+    .route(
+        "/teams/{code}/invitations/new",
+        web::get().to(invitations::new_form),
+    )
+    .route(
+        "/teams/{code}/invitations",
+        web::post().to(invitations::issue),
+    )
     .route("/teams/{code}/concerns", web::get().to(concerns::list))
     .route("/teams/{code}/concerns", web::post().to(concerns::create))
     .route("/concerns/{id}", web::get().to(concerns::show))
-    .route("/concerns/{id}/actions", web::post().to(concerns::add_action))
+    .route(
+        "/concerns/{id}/actions",
+        web::post().to(concerns::add_action),
+    )
     .route("/concerns/{id}/close", web::post().to(concerns::close))
     .route("/actions/{id}", web::post().to(concerns::update_action))
     .route("/audit", web::get().to(audit_log::show));
@@ -44,9 +53,15 @@ pub struct StaffForm(pub HashMap<String, String>);
 
 impl StaffForm {
     /// Checks the CSRF token against the session.
-    pub fn checked(signed_in: &SignedIn, form: web::Form<HashMap<String, String>>) -> Result<Self, AppError> {
+    pub fn checked(
+        signed_in: &SignedIn,
+        form: web::Form<HashMap<String, String>>,
+    ) -> Result<Self, AppError> {
         let form = form.into_inner();
-        check_csrf(&signed_in.session, form.get("csrf_token").map(String::as_str))?;
+        check_csrf(
+            &signed_in.session,
+            form.get("csrf_token").map(String::as_str),
+        )?;
         Ok(StaffForm(form))
     }
 
@@ -57,9 +72,20 @@ impl StaffForm {
 }
 
 /// The team named in the path, if the user may do this there: 404 for an unknown team, 403 otherwise.
-pub async fn team_for(state: &State, user: &SignedIn, code: String, permission: Permission) -> Result<Team, AppError> {
-    let team = crate::db::run(&state.pool, move |conn| crate::teams::find_by_code(conn, &code))
-        .await?
-        .ok_or(AppError::NotFound("team"))?;
-    if user.user.can(&team.id, permission) { Ok(team) } else { Err(AppError::Forbidden) }
+pub async fn team_for(
+    state: &State,
+    user: &SignedIn,
+    code: String,
+    permission: Permission,
+) -> Result<Team, AppError> {
+    let team = crate::db::run(&state.pool, move |conn| {
+        crate::teams::find_by_code(conn, &code)
+    })
+    .await?
+    .ok_or(AppError::NotFound("team"))?;
+    if user.user.can(&team.id, permission) {
+        Ok(team)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }

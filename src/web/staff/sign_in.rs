@@ -1,8 +1,10 @@
 //! Signing in and out.
 
 use crate::concerns::audit;
-use crate::error::AppError;
-use crate::staff::{self, sign_in::{SignInOutcome, ThrottlePolicy}};
+use crate::staff::{
+    self,
+    sign_in::{SignInOutcome, ThrottlePolicy},
+};
 use crate::web::State;
 use crate::web::pages::{Chrome, PageError};
 use crate::web::session::{self, SignedIn, check_csrf, csrf_token};
@@ -14,8 +16,17 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
 
-fn page(state: &State, session: &Session, status: StatusCode, email: &str, error: Option<&str>) -> HttpResponse {
-    let chrome = Chrome { csrf_token: Some(csrf_token(session)), ..Chrome::default() };
+fn page(
+    state: &State,
+    session: &Session,
+    status: StatusCode,
+    email: &str,
+    error: Option<&str>,
+) -> HttpResponse {
+    let chrome = Chrome {
+        csrf_token: Some(csrf_token(session)),
+        ..Chrome::default()
+    };
     state.page(
         "pages/sign_in",
         status,
@@ -30,7 +41,11 @@ pub async fn show(state: State, session: Session) -> HttpResponse {
 }
 
 /// Checks the password; failures are slowed, then locked, identically for unknown addresses.
-pub async fn submit(state: State, session: Session, form: web::Form<HashMap<String, String>>) -> Result<HttpResponse, PageError> {
+pub async fn submit(
+    state: State,
+    session: Session,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     if check_csrf(&session, form.get("csrf_token").map(String::as_str)).is_err() {
         return Ok(page(
@@ -44,7 +59,13 @@ pub async fn submit(state: State, session: Session, form: web::Form<HashMap<Stri
     let email = form.get("email").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     if email.trim().is_empty() || password.is_empty() {
-        return Ok(page(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, &email, Some("Enter your email address and password")));
+        return Ok(page(
+            &state,
+            &session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &email,
+            Some("Enter your email address and password"),
+        ));
     }
     let policy = ThrottlePolicy {
         max_failures: state.settings.login_max_failures,
@@ -69,14 +90,18 @@ pub async fn submit(state: State, session: Session, form: web::Form<HashMap<Stri
     match outcome {
         (SignInOutcome::Success(_), Some(user)) => {
             session::sign_in(&session, &user);
-            Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/staff")).finish())
+            Ok(HttpResponse::SeeOther()
+                .insert_header((LOCATION, "/staff"))
+                .finish())
         }
         (SignInOutcome::Locked { .. }, _) => Ok(page(
             &state,
             &session,
             StatusCode::TOO_MANY_REQUESTS,
             &email,
-            Some("Too many attempts. Wait a while before trying again, or ask an administrator for help"),
+            Some(
+                "Too many attempts. Wait a while before trying again, or ask an administrator for help",
+            ),
         )),
         (outcome, _) => {
             let failures = match outcome {
@@ -84,24 +109,39 @@ pub async fn submit(state: State, session: Session, form: web::Form<HashMap<Stri
                 _ => 1,
             };
             // Slows guessing down a little more with each failure, without holding a worker.
-            let delay = Duration::from_millis(250 * u64::try_from(failures.clamp(1, 8)).unwrap_or(1));
+            let delay =
+                Duration::from_millis(250 * u64::try_from(failures.clamp(1, 8)).unwrap_or(1));
             actix_web::rt::time::sleep(delay).await;
-            Ok(page(&state, &session, StatusCode::UNAUTHORIZED, &email, Some("The email address or password is not right")))
+            Ok(page(
+                &state,
+                &session,
+                StatusCode::UNAUTHORIZED,
+                &email,
+                Some("The email address or password is not right"),
+            ))
         }
     }
 }
 
 /// Ends every session of this user.
-pub async fn sign_out(state: State, signed_in: SignedIn, form: web::Form<HashMap<String, String>>) -> Result<HttpResponse, PageError> {
-    check_csrf(&signed_in.session, form.get("csrf_token").map(String::as_str))?;
+pub async fn sign_out(
+    state: State,
+    signed_in: SignedIn,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(
+        &signed_in.session,
+        form.get("csrf_token").map(String::as_str),
+    )?;
     let user_id = signed_in.user.id.clone();
     let actor = signed_in.user.audit_label();
     crate::db::run(&state.pool, move |conn| {
         staff::end_sessions(conn, &user_id)?;
         audit::record(conn, &actor, "sign_out", None, "")
     })
-    .await
-    .map_err(AppError::from)?;
+    .await?;
     signed_in.session.purge();
-    Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/staff/sign-in")).finish())
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, "/staff/sign-in"))
+        .finish())
 }

@@ -1,0 +1,144 @@
+//! After a real email journey, nothing in the database links an answer to a person.
+
+use crate::helpers::{SmtpSink, eventually, full_answers, link_in, spawn_app_with};
+use crt_feedback::db::DbConnection;
+use crt_feedback::staff::Role;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use serde_json::json;
+use std::time::Duration;
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = Text)]
+    text: String,
+}
+
+/// Every row of every table as text (PostgreSQL).
+fn dump_postgres(conn: &mut DbConnection) -> String {
+    let DbConnection::Postgresql(c) = conn else {
+        unreachable!()
+    };
+    let tables: Vec<Row> = diesel::sql_query(
+        "SELECT table_name::text AS text FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .load(c)
+    .unwrap();
+    let mut all = String::new();
+    for t in tables {
+        let rows: Vec<Row> = diesel::sql_query(format!(
+            "SELECT row_to_json(t)::text AS text FROM \"{}\" t",
+            t.text
+        ))
+        .load(c)
+        .unwrap();
+        for r in rows {
+            all.push_str(&r.text);
+            all.push('\n');
+        }
+    }
+    all
+}
+
+#[derive(QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+fn columns(conn: &mut DbConnection, table: &str) -> Vec<String> {
+    match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}')")).load::<Column>(c).unwrap(),
+        DbConnection::Postgresql(c) => diesel::sql_query(format!(
+            "SELECT column_name::text AS name FROM information_schema.columns WHERE table_name = '{table}'"
+        ))
+        .load::<Column>(c)
+        .unwrap(),
+    }
+    .into_iter()
+    .map(|c| c.name)
+    .collect()
+}
+
+#[tokio::test]
+async fn the_database_holds_no_address_no_token_and_no_link_between_response_and_invitation() {
+    let sink = SmtpSink::start();
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = spawn_app_with(&[("SMTP_URL", &smtp)]).await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let address = "very.private.person@example.net";
+    app.client
+        .post(app.url("/api/v1/teams/NORTH/invitations"))
+        .bearer_auth(&key)
+        .json(&json!({ "survey": "service-user", "emails": [address] }))
+        .send()
+        .await
+        .unwrap();
+    assert!(eventually(Duration::from_secs(20), || sink.received().len() == 1).await);
+    let link = link_in(&sink.received()[0], &app.address);
+    let token = link.rsplit('/').next().unwrap().to_string();
+    let answers = full_answers(&app, &key, "service-user").await;
+    assert_eq!(
+        app.client
+            .post(&link)
+            .form(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // No column of a response table names or points at an invitation, and none holds a time.
+    let mut conn = app.db.connect();
+    for table in ["responses", "answers", "comments"] {
+        for column in columns(&mut conn, table) {
+            assert!(
+                !column.contains("invitation")
+                    && !column.contains("token")
+                    && !column.contains("email"),
+                "{table}.{column}"
+            );
+            assert!(
+                !column.ends_with("_at"),
+                "{table}.{column} would hold a time"
+            );
+        }
+    }
+    for column in columns(&mut conn, "invitations") {
+        assert!(
+            !column.contains("response")
+                && !column.contains("used_at")
+                && !column.contains("used_on"),
+            "invitations.{column}"
+        );
+    }
+
+    if app.db.is_postgres() {
+        let everything = dump_postgres(&mut conn);
+        assert!(
+            everything.contains("NORTH"),
+            "the dump really holds the data"
+        );
+        assert!(!everything.contains(address), "the address is gone");
+        assert!(!everything.contains(&token), "the token is never stored");
+    } else {
+        drop(conn);
+        let db = app.stop().await;
+        let path = db.sqlite_path().unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        for suffix in ["-wal", "-journal"] {
+            if let Ok(more) = std::fs::read(format!("{}{suffix}", path.display())) {
+                bytes.extend(more);
+            }
+        }
+        let haystack = String::from_utf8_lossy(&bytes);
+        assert!(haystack.contains("NORTH"), "the file really holds the data");
+        assert!(
+            !haystack.contains(address),
+            "the address is gone from the file"
+        );
+        assert!(!haystack.contains(&token), "the token is never stored");
+    }
+}

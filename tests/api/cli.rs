@@ -1,0 +1,145 @@
+//! The built binary, driven as an operator would.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crt-feedback"));
+    cmd.args(args)
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("CRT_CONFIG");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn an_unknown_database_scheme_stops_the_program_with_one_clear_line() {
+    let out = run(
+        &["migrate"],
+        &[("DATABASE_URL", "mysql://localhost/crt")],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("DATABASE_URL") && err.contains("mysql"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn a_malformed_database_url_and_an_unknown_config_key_are_refused() {
+    let out = run(&["migrate"], &[("DATABASE_URL", "not a url")], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("DATABASE_URL"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("crt.toml");
+    std::fs::write(
+        &file,
+        "public_url = \"http://x\"\nfavourite_colour = \"green\"\n",
+    )
+    .unwrap();
+    let out = run(&["--config", file.to_str().unwrap(), "migrate"], &[], None);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("favourite_colour"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn surveys_check_accepts_the_shipped_questionnaires_and_names_a_broken_one() {
+    let ok = run(&["surveys", "check"], &[], None);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "slug = \"broken\"\ntitle = \"B\"\nrespondent = \"carer\"\n[[questions]]\nid = \"q1\"\ntype = \"agree5\"\ntext = \"Fine\"\ncriterion = \"12d\"\n",
+    )
+    .unwrap();
+    let bad = run(
+        &["surveys", "check"],
+        &[("SURVEYS_DIR", dir.path().to_str().unwrap())],
+        None,
+    );
+    assert!(!bad.status.success());
+    let err = stderr(&bad);
+    assert!(err.contains("broken.toml") && err.contains("q1"), "{err}");
+}
+
+#[test]
+fn team_user_and_api_key_commands_work_on_a_fresh_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/crt.db", dir.path().display());
+    let env = [("DATABASE_URL", url.as_str())];
+    assert!(
+        run(&["team", "add", "NORTH", "--name", "North"], &env, None)
+            .status
+            .success()
+    );
+    let user = run(
+        &[
+            "user",
+            "add",
+            "m@example.org",
+            "--role",
+            "manager",
+            "--team",
+            "NORTH",
+        ],
+        &env,
+        Some("a long enough password\n"),
+    );
+    assert!(user.status.success(), "{}", stderr(&user));
+    let short = run(
+        &["user", "add", "x@example.org", "--role", "admin"],
+        &env,
+        Some("short\n"),
+    );
+    assert!(!short.status.success());
+    let key = run(&["api-key", "create", "m@example.org"], &env, None);
+    assert!(key.status.success());
+    let stdout = String::from_utf8_lossy(&key.stdout);
+    let last = stdout.trim().lines().last().unwrap();
+    assert!(last.starts_with("crt_") && last.len() > 40, "{last}");
+    let invite = run(
+        &[
+            "invite", "--team", "NORTH", "--survey", "carer", "--count", "2",
+        ],
+        &env,
+        None,
+    );
+    assert!(invite.status.success(), "{}", stderr(&invite));
+    assert_eq!(
+        String::from_utf8_lossy(&invite.stdout)
+            .lines()
+            .filter(|l| l.contains("/s/"))
+            .count(),
+        2
+    );
+}

@@ -1,0 +1,52 @@
+use crate::helpers::{full_answers, spawn_app};
+use crt_feedback::db::schema::{invitations, responses};
+use crt_feedback::staff::Role;
+use diesel::prelude::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_racing_submissions_of_one_link_store_exactly_one_response() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let answers = full_answers(&app, &key, "carer").await;
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let (client, url, answers) = (reqwest::Client::new(), url.clone(), answers.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(&url)
+                .form(&answers)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 410).count(),
+        49,
+        "{statuses:?}"
+    );
+    let stored: i64 = responses::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(stored, 1);
+    let used: i64 = invitations::table
+        .filter(invitations::used.eq(true))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(used, 1);
+}

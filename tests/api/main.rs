@@ -1,0 +1,16 @@
+//! Integration tests: each starts the real application on port 0 with a fresh database
+//! (a SQLite file, or a PostgreSQL database when `TEST_DATABASE_URL` is set).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod anonymity;
+mod cli;
+mod concerns;
+mod concurrency;
+mod email;
+mod health;
+mod helpers;
+mod invitations_api;
+mod migrations;
+mod role_matrix;
+mod staff_pages;
+mod survey_journey;

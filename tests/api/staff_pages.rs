@@ -1,0 +1,311 @@
+use crate::helpers::{PASSWORD, csrf_from, full_answers, spawn_app, spawn_app_with};
+use crt_feedback::staff::Role;
+
+#[tokio::test]
+async fn a_manager_logs_a_complaint_acts_on_it_and_publishes_it() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    app.add_team("SOUTH");
+    app.add_user("manager@example.org", Some(Role::Manager), &["NORTH"]);
+    app.add_user("south@example.org", Some(Role::Manager), &["SOUTH"]);
+    let (browser, csrf) = app.signed_in_browser("manager@example.org").await;
+
+    let res = browser
+        .post(app.url("/staff/teams/NORTH/concerns"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("source", "complaint"),
+            ("summary", "Calls not returned at weekends"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let concern_path = res.headers()["location"].to_str().unwrap().to_string();
+    let page = browser
+        .get(app.url(&concern_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Calls not returned at weekends"));
+
+    let res = browser
+        .post(app.url(&format!("{concern_path}/actions")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("description", "Weekend call-back rota"),
+            ("owner", "Team manager"),
+            ("due_on", "2030-01-31"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = browser
+        .get(app.url(&concern_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "action=\"/staff/actions/";
+    let start = page.find(marker).unwrap() + marker.len();
+    let action_id = page[start..].split('"').next().unwrap().to_string();
+
+    let res = browser
+        .post(app.url(&format!("/staff/actions/{action_id}")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("publish_form", "1"),
+            ("status", "done"),
+            ("outcome", "Rota in place since March"),
+            (
+                "public_you_said",
+                "You said nobody called back at weekends.",
+            ),
+            (
+                "public_wording",
+                "We now have a named person returning calls every weekend.",
+            ),
+            ("publishable", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let public = app
+        .client
+        .get(app.url("/teams/NORTH/you-said-we-did"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(public.contains("We now have a named person returning calls every weekend."));
+    assert!(
+        !public.contains("Calls not returned at weekends"),
+        "internal summaries stay internal"
+    );
+    let other = app
+        .client
+        .get(app.url("/teams/SOUTH/you-said-we-did"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!other.contains("named person"));
+
+    // A manager of another team can neither see nor change it.
+    let (south, south_csrf) = app.signed_in_browser("south@example.org").await;
+    let res = south.get(app.url(&concern_path)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(!res.text().await.unwrap().contains("Calls not returned"));
+    let res = south
+        .post(app.url(&format!("/staff/actions/{action_id}")))
+        .form(&[("csrf_token", south_csrf.as_str()), ("status", "planned")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+
+    // Closing works once every action is final.
+    let res = browser
+        .post(app.url(&format!("{concern_path}/close")))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    app.add_user("manager@example.org", Some(Role::Manager), &["NORTH"]);
+    let (browser, _) = app.signed_in_browser("manager@example.org").await;
+    for token in [None, Some("forged")] {
+        let mut form = vec![("source", "complaint"), ("summary", "x")];
+        if let Some(t) = token {
+            form.push(("csrf_token", t));
+        }
+        let res = browser
+            .post(app.url("/staff/teams/NORTH/concerns"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+    }
+    let concerns: i64 = {
+        use crt_feedback::db::schema::concerns;
+        use diesel::prelude::*;
+        concerns::table.count().get_result(&mut app.conn()).unwrap()
+    };
+    assert_eq!(concerns, 0);
+}
+
+#[tokio::test]
+async fn sign_in_failures_are_locked_alike_for_real_and_unknown_accounts() {
+    let app = spawn_app_with(&[("LOGIN_MAX_FAILURES", "3")]).await;
+    app.add_team("NORTH");
+    app.add_user("real@example.org", Some(Role::Manager), &["NORTH"]);
+    for email in ["real@example.org", "nobody@example.org"] {
+        let browser = app.browser();
+        let mut statuses = Vec::new();
+        let mut bodies = Vec::new();
+        for _ in 0..4 {
+            let page = browser
+                .get(app.url("/staff/sign-in"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let res = browser
+                .post(app.url("/staff/sign-in"))
+                .form(&[
+                    ("email", email),
+                    ("password", "wrong password!"),
+                    ("csrf_token", &csrf_from(&page)),
+                ])
+                .send()
+                .await
+                .unwrap();
+            statuses.push(res.status().as_u16());
+            bodies.push(res.text().await.unwrap());
+        }
+        assert_eq!(statuses, vec![401, 401, 429, 429], "{email}");
+        assert!(bodies[0].contains("The email address or password is not right"));
+    }
+    // Locked means locked, even with the right password.
+    let browser = app.browser();
+    let page = browser
+        .get(app.url("/staff/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = browser
+        .post(app.url("/staff/sign-in"))
+        .form(&[
+            ("email", "real@example.org"),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf_from(&page)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_and_the_cookie_is_http_only() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    app.add_user("manager@example.org", Some(Role::Manager), &["NORTH"]);
+    let browser = app.browser();
+    let page = browser.get(app.url("/staff/sign-in")).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let (browser, csrf) = app.signed_in_browser("manager@example.org").await;
+    assert_eq!(
+        browser
+            .get(app.url("/staff"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let res = browser
+        .post(app.url("/staff/sign-out"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        browser
+            .get(app.url("/staff"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_poor_fft_answer_becomes_a_concern_for_that_team_only() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    app.add_team("SOUTH");
+    let north = app.add_user("n@example.org", Some(Role::Manager), &["NORTH"]);
+    let south = app.add_user("s@example.org", Some(Role::Manager), &["SOUTH"]);
+    let (url, _) = app
+        .issue_links(&north, "NORTH", "service-user", 1)
+        .await
+        .remove(0);
+    let mut answers = full_answers(&app, &north, "service-user").await;
+    answers
+        .iter_mut()
+        .filter(|(k, _)| k == "fft")
+        .for_each(|(_, v)| *v = "2".into());
+    answers
+        .iter_mut()
+        .filter(|(k, _)| k == "fft_reason")
+        .for_each(|(_, v)| *v = "Nobody called me back for three days".into());
+    assert_eq!(
+        app.client
+            .post(&url)
+            .form(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let list = |key: String, team: &'static str| {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/v1/teams/{team}/concerns"));
+        async move {
+            client
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let north_list = list(north.clone(), "NORTH").await;
+    let concerns = north_list["concerns"].as_array().unwrap();
+    assert_eq!(concerns.len(), 1, "{north_list}");
+    assert_eq!(concerns[0]["source"], "survey");
+    assert_eq!(
+        concerns[0]["comment"],
+        "Nobody called me back for three days"
+    );
+    assert_eq!(
+        concerns[0]["month"],
+        chrono::Utc::now().date_naive().format("%Y-%m").to_string()
+    );
+    let south_list = list(south, "SOUTH").await;
+    assert!(south_list["concerns"].as_array().unwrap().is_empty());
+}

@@ -1,0 +1,268 @@
+use crate::helpers::{full_answers, spawn_app};
+use crt_feedback::staff::Role;
+
+#[tokio::test]
+async fn a_link_shows_the_questionnaire_with_privacy_headers() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app
+        .issue_links(&key, "NORTH", "service-user", 1)
+        .await
+        .remove(0);
+    let res = app.client.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "survey pages set no cookies"
+    );
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Overall, how was your experience of our service?"));
+    for label in [
+        "Very good",
+        "Good",
+        "Neither good nor poor",
+        "Poor",
+        "Very poor",
+        "Don&#x27;t know",
+    ] {
+        assert!(html.contains(label), "missing FFT answer {label}");
+    }
+    assert!(html.contains("<fieldset") && html.contains("<legend"));
+}
+
+#[tokio::test]
+async fn a_complete_answer_is_thanked_and_the_link_then_refused() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let answers = full_answers(&app, &key, "carer").await;
+    let res = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Thank you"));
+    let again = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(again.status(), 410);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 410);
+}
+
+#[tokio::test]
+async fn a_missing_answer_comes_back_with_every_other_answer_kept() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let mut answers = full_answers(&app, &key, "carer").await;
+    answers.retain(|(k, _)| k != "fft");
+    answers
+        .iter_mut()
+        .filter(|(k, _)| k == "fft_reason")
+        .for_each(|(_, v)| *v = "Kind <b>staff</b> & quick".into());
+    let res = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("There is a problem"));
+    assert!(
+        html.contains("href=\"#fft\""),
+        "the summary links to the field"
+    );
+    assert!(
+        html.contains("id=\"fft-error\""),
+        "the message sits next to the field"
+    );
+    assert!(
+        html.contains("Kind &lt;b&gt;staff&lt;&#x2F;b&gt; &amp; quick")
+            || html.contains("Kind &lt;b&gt;staff&lt;/b&gt; &amp; quick"),
+        "text kept and escaped"
+    );
+    let checked = html.matches(" checked>").count();
+    let scale_answers = answers
+        .iter()
+        .filter(|(_, v)| v == "4" || v == "yes")
+        .count();
+    assert_eq!(
+        checked, scale_answers,
+        "every radio answer given is still selected"
+    );
+    // The link was not used up by the failed attempt.
+    let answers = full_answers(&app, &key, "carer").await;
+    assert_eq!(
+        app.client
+            .post(&url)
+            .form(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn unknown_tokens_are_404_and_expired_links_410() {
+    let app = spawn_app_with_expiry().await;
+    let res = app
+        .client
+        .get(app.url("/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = app.client.get(app.url("/s/short")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    {
+        use crt_feedback::db::schema::invitations;
+        use diesel::prelude::*;
+        let yesterday = chrono::Utc::now().date_naive() - chrono::TimeDelta::days(1);
+        diesel::update(invitations::table)
+            .set(invitations::expires_on.eq(yesterday))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let res = app.client.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), 410);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("already been used or has ended")
+    );
+}
+
+async fn spawn_app_with_expiry() -> crate::helpers::TestApp {
+    crate::helpers::spawn_app_with(&[("INVITATION_EXPIRY_DAYS", "28")]).await
+}
+
+#[tokio::test]
+async fn a_short_code_from_a_card_leads_to_the_same_questionnaire() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (_, code) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let typed = format!("{}-{}", code[..5].to_lowercase(), &code[5..]);
+    let res = app
+        .client
+        .post(app.url("/code"))
+        .form(&[("code", typed.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/s/"));
+    let answers = full_answers(&app, &key, "carer").await;
+    assert_eq!(
+        app.client
+            .post(app.url(&location))
+            .form(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let used = app
+        .client
+        .post(app.url("/code"))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.status(), 410);
+    let wrong = app
+        .client
+        .post(app.url("/code"))
+        .form(&[("code", "AAAAAAAAAA")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(
+        wrong.text().await.unwrap().contains("AAAAAAAAAA"),
+        "what was typed is kept"
+    );
+}
+
+#[tokio::test]
+async fn risk_language_puts_urgent_help_first_and_flags_the_comment() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let mut answers = full_answers(&app, &key, "carer").await;
+    answers
+        .iter_mut()
+        .filter(|(k, _)| k == "fft_reason")
+        .for_each(|(_, v)| *v = "Some days I don't want to live".into());
+    let html = app
+        .client
+        .post(&url)
+        .form(&answers)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let help = html
+        .find("urgent-help--first")
+        .expect("help is shown first");
+    assert!(help < html.find("Your answers have been sent").unwrap());
+    let concerns: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/concerns"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let list = concerns["concerns"].as_array().unwrap();
+    assert!(
+        list.iter()
+            .any(|c| c["summary"].as_str().unwrap().contains("urgent")),
+        "{concerns}"
+    );
+}
+
+#[tokio::test]
+async fn identifiers_in_comments_are_removed_before_storage() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let mut answers = full_answers(&app, &key, "carer").await;
+    answers.iter_mut().filter(|(k, _)| k == "fft_reason").for_each(|(_, v)| {
+        *v = "Ring me on 07700 900123 or jo@example.com, NHS 943 476 5919, SW1A 1AA. Visit at 10:30 on 12/03/2025".into()
+    });
+    assert_eq!(
+        app.client
+            .post(&url)
+            .form(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    use crt_feedback::db::schema::comments;
+    use diesel::prelude::*;
+    let bodies: Vec<String> = comments::table
+        .select(comments::body)
+        .load(&mut app.conn())
+        .unwrap();
+    let body = bodies.iter().find(|b| b.contains("Ring me")).unwrap();
+    for gone in ["07700", "jo@example.com", "943 476 5919", "SW1A"] {
+        assert!(!body.contains(gone), "{gone} in {body}");
+    }
+    assert!(
+        body.contains("10:30") && body.contains("12/03/2025"),
+        "{body}"
+    );
+}
