@@ -420,7 +420,10 @@ mod readme {
     fn every_setting_is_documented_in_the_readme() {
         let readme = include_str!("../README.md");
         for (key, _) in super::KEYS {
-            assert!(readme.contains(&format!("`{key}`")), "README does not document {key}");
+            assert!(
+                readme.contains(&format!("`{key}`")),
+                "README does not document {key}"
+            );
         }
     }
 }
