@@ -114,6 +114,7 @@ impl Application {
             }
         };
         let settings = Arc::new(settings);
+        let limiter = web::rate_limit::Limiter::new(settings.rate_limit_per_minute);
         let state = actix_web::web::Data::new(AppState {
             pool: services.pool.clone(),
             catalogue: services.catalogue,
@@ -129,7 +130,7 @@ impl Application {
                 .app_data(actix_web::web::FormConfig::default().limit(256 * 1024))
                 .wrap(from_fn(web::middleware::security_headers))
                 .wrap(from_fn(web::middleware::request_log))
-                .configure(|cfg| web::configure(cfg, &settings, &session_key))
+                .configure(|cfg| web::configure(cfg, &settings, &session_key, &limiter))
         })
         .listen(listener)?
         .shutdown_timeout(10)

@@ -36,19 +36,19 @@ pub fn configure(
     cfg: &mut web::ServiceConfig,
     settings: &Settings,
     session_key: &actix_web::cookie::Key,
+    limiter: &rate_limit::Limiter,
 ) {
-    let limiter = rate_limit::Limiter::new(settings.rate_limit_per_minute);
     cfg.service(web::scope("/api").configure(api::configure))
         .service(
             web::scope("/staff")
                 .wrap(pages::error_pages())
                 .wrap(session::middleware(settings, session_key.clone()))
-                .configure(|cfg| staff::configure(cfg, &limiter)),
+                .configure(|cfg| staff::configure(cfg, limiter)),
         )
         .service(
             web::scope("")
                 .wrap(pages::error_pages())
-                .configure(|cfg| public::configure(cfg, &limiter))
+                .configure(|cfg| public::configure(cfg, limiter))
                 .default_service(web::to(pages::not_found)),
         );
 }

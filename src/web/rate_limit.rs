@@ -1,43 +1,62 @@
 //! Rate limits on the routes where guessing pays: survey links, short codes and sign-in.
+//!
+//! Built once per process and shared by every worker, so the allowance is per process and
+//! address, not multiplied by the number of workers. Each route group counts separately.
 
 use actix_extensible_rate_limit::RateLimiter;
-use actix_extensible_rate_limit::backend::SimpleInputFunctionBuilder;
 use actix_extensible_rate_limit::backend::memory::InMemoryBackend;
+use actix_extensible_rate_limit::backend::{SimpleInput, SimpleInputFunctionBuilder, SimpleOutput};
+use actix_web::dev::ServiceRequest;
+use std::future::Ready;
 use std::time::Duration;
 
-/// A shared in-memory limiter, keyed by the peer address.
+/// The route groups with their own allowance.
+#[derive(Debug, Clone, Copy)]
+pub enum Guarded {
+    SurveyLinks,
+    Codes,
+    SignIn,
+}
+
+/// Shared in-memory counters, keyed by the peer address.
 #[derive(Clone)]
 pub struct Limiter {
-    backend: InMemoryBackend,
+    survey_links: InMemoryBackend,
+    codes: InMemoryBackend,
+    sign_in: InMemoryBackend,
     per_minute: u64,
 }
 
 impl Limiter {
-    /// A limiter allowing `per_minute` requests per address per minute on each wrapped route.
+    /// A limiter allowing `per_minute` requests per address per minute on each route group.
     pub fn new(per_minute: u32) -> Self {
         Limiter {
-            backend: InMemoryBackend::builder().build(),
+            survey_links: InMemoryBackend::builder().build(),
+            codes: InMemoryBackend::builder().build(),
+            sign_in: InMemoryBackend::builder().build(),
             per_minute: u64::from(per_minute),
         }
     }
 
-    /// The middleware to wrap a route with. The peer address is used rather than a forwarded
+    /// The middleware for one route group. The peer address is used rather than a forwarded
     /// header, which a client could set to anything.
     pub fn middleware(
         &self,
+        guarded: Guarded,
     ) -> RateLimiter<
         InMemoryBackend,
-        actix_extensible_rate_limit::backend::SimpleOutput,
-        impl Fn(
-            &actix_web::dev::ServiceRequest,
-        ) -> std::future::Ready<
-            Result<actix_extensible_rate_limit::backend::SimpleInput, actix_web::Error>,
-        > + 'static,
+        SimpleOutput,
+        impl Fn(&ServiceRequest) -> Ready<Result<SimpleInput, actix_web::Error>> + 'static,
     > {
+        let backend = match guarded {
+            Guarded::SurveyLinks => &self.survey_links,
+            Guarded::Codes => &self.codes,
+            Guarded::SignIn => &self.sign_in,
+        };
         let input = SimpleInputFunctionBuilder::new(Duration::from_secs(60), self.per_minute)
             .peer_ip_key()
             .build();
-        RateLimiter::builder(self.backend.clone(), input)
+        RateLimiter::builder(backend.clone(), input)
             .add_headers()
             .build()
     }

@@ -60,7 +60,7 @@ fn columns(conn: &mut DbConnection, table: &str) -> Vec<String> {
     .collect()
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn the_database_holds_no_address_no_token_and_no_link_between_response_and_invitation() {
     let sink = SmtpSink::start();
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);

@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use crt_feedback::staff::Role;
 use serde_json::json;
 
-#[tokio::test]
+#[actix_web::test]
 async fn actions_follow_the_rules_and_errors_name_the_field() {
     let app = spawn_app().await;
     app.add_team("NORTH");

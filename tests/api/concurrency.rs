@@ -3,7 +3,7 @@ use crt_feedback::db::schema::{invitations, responses};
 use crt_feedback::staff::Role;
 use diesel::prelude::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[actix_web::test]
 async fn fifty_racing_submissions_of_one_link_store_exactly_one_response() {
     let app = spawn_app().await;
     app.add_team("NORTH");

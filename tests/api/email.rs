@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use std::time::Duration;
 
-#[tokio::test]
+#[actix_web::test]
 async fn an_emailed_link_arrives_over_smtp_works_once_and_the_address_is_erased() {
     let sink = SmtpSink::start();
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);
@@ -73,7 +73,7 @@ async fn an_emailed_link_arrives_over_smtp_works_once_and_the_address_is_erased(
     );
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn mail_issued_during_an_smtp_outage_arrives_once_after_a_restart() {
     let sink = SmtpSink::start();
     let (port, store) = sink.stop();
@@ -132,7 +132,7 @@ async fn mail_issued_during_an_smtp_outage_arrives_once_after_a_restart() {
     assert_eq!(pending, 0);
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn without_smtp_messages_are_written_as_eml_files() {
     let app = spawn_app_with(&[]).await;
     app.add_team("NORTH");
@@ -159,7 +159,7 @@ async fn without_smtp_messages_are_written_as_eml_files() {
     assert!(written);
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn one_reminder_goes_to_an_unused_link_and_then_the_address_is_erased() {
     let sink = SmtpSink::start();
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);

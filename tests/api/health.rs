@@ -1,6 +1,6 @@
 use crate::helpers::spawn_app;
 
-#[tokio::test]
+#[actix_web::test]
 async fn healthz_answers_ok_when_the_database_answers() {
     let app = spawn_app().await;
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();
@@ -11,7 +11,7 @@ async fn healthz_answers_ok_when_the_database_answers() {
     assert_eq!(ready.status(), 200);
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
     for path in [
@@ -36,7 +36,7 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn unknown_pages_get_a_friendly_page_and_unknown_api_routes_json() {
     let app = spawn_app().await;
     let page = app
@@ -64,7 +64,7 @@ async fn unknown_pages_get_a_friendly_page_and_unknown_api_routes_json() {
     assert_eq!(body["error"], "not_found");
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn every_public_page_links_to_the_privacy_notice_and_urgent_help() {
     let app = spawn_app().await;
     for path in ["/", "/code", "/privacy", "/accessibility"] {

@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use crt_feedback::staff::Role;
 use serde_json::json;
 
-#[tokio::test]
+#[actix_web::test]
 async fn issuing_links_returns_urls_codes_and_expiry_dates() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -33,7 +33,7 @@ async fn issuing_links_returns_urls_codes_and_expiry_dates() {
     }
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn bad_requests_get_clear_json_errors_in_the_right_order() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -139,7 +139,7 @@ async fn bad_requests_get_clear_json_errors_in_the_right_order() {
     }
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn the_survey_list_describes_every_question() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -183,7 +183,7 @@ async fn the_survey_list_describes_every_question() {
     }
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_clinician_may_issue_invitations_but_not_read_concerns() {
     let app = spawn_app().await;
     app.add_team("NORTH");

@@ -10,6 +10,7 @@ mod email;
 mod health;
 mod helpers;
 mod invitations_api;
+mod logs;
 mod migrations;
 mod role_matrix;
 mod staff_pages;

@@ -63,7 +63,7 @@ fn expect(who: Who, own: bool, allowed: u16, other: u16, clinician_ok: bool) -> 
     }
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn every_route_checks_role_and_team() {
     let app = spawn_app().await;
     app.add_team("NORTH");

@@ -1,7 +1,7 @@
 use crate::helpers::{PASSWORD, csrf_from, full_answers, spawn_app, spawn_app_with};
 use crt_feedback::staff::Role;
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_manager_logs_a_complaint_acts_on_it_and_publishes_it() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -125,7 +125,7 @@ async fn a_manager_logs_a_complaint_acts_on_it_and_publishes_it() {
     assert_eq!(res.status(), 303);
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_form_without_the_csrf_token_is_refused() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -152,7 +152,7 @@ async fn a_form_without_the_csrf_token_is_refused() {
     assert_eq!(concerns, 0);
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn sign_in_failures_are_locked_alike_for_real_and_unknown_accounts() {
     let app = spawn_app_with(&[("LOGIN_MAX_FAILURES", "3")]).await;
     app.add_team("NORTH");
@@ -209,7 +209,7 @@ async fn sign_in_failures_are_locked_alike_for_real_and_unknown_accounts() {
     assert_eq!(res.status(), 429);
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn sign_out_ends_the_session_and_the_cookie_is_http_only() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -249,7 +249,7 @@ async fn sign_out_ends_the_session_and_the_cookie_is_http_only() {
     );
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_poor_fft_answer_becomes_a_concern_for_that_team_only() {
     let app = spawn_app().await;
     app.add_team("NORTH");

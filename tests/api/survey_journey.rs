@@ -1,7 +1,7 @@
 use crate::helpers::{full_answers, spawn_app};
 use crt_feedback::staff::Role;
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_link_shows_the_questionnaire_with_privacy_headers() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -33,7 +33,7 @@ async fn a_link_shows_the_questionnaire_with_privacy_headers() {
     assert!(html.contains("<fieldset") && html.contains("<legend"));
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_complete_answer_is_thanked_and_the_link_then_refused() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -48,7 +48,7 @@ async fn a_complete_answer_is_thanked_and_the_link_then_refused() {
     assert_eq!(app.client.get(&url).send().await.unwrap().status(), 410);
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_missing_answer_comes_back_with_every_other_answer_kept() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -100,7 +100,7 @@ async fn a_missing_answer_comes_back_with_every_other_answer_kept() {
     );
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn unknown_tokens_are_404_and_expired_links_410() {
     let app = spawn_app_with_expiry().await;
     let res = app
@@ -138,7 +138,7 @@ async fn spawn_app_with_expiry() -> crate::helpers::TestApp {
     crate::helpers::spawn_app_with(&[("INVITATION_EXPIRY_DAYS", "28")]).await
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_short_code_from_a_card_leads_to_the_same_questionnaire() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -188,7 +188,7 @@ async fn a_short_code_from_a_card_leads_to_the_same_questionnaire() {
     );
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn risk_language_puts_urgent_help_first_and_flags_the_comment() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -231,7 +231,7 @@ async fn risk_language_puts_urgent_help_first_and_flags_the_comment() {
     );
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn identifiers_in_comments_are_removed_before_storage() {
     let app = spawn_app().await;
     app.add_team("NORTH");
@@ -265,4 +265,28 @@ async fn identifiers_in_comments_are_removed_before_storage() {
         body.contains("10:30") && body.contains("12/03/2025"),
         "{body}"
     );
+}
+
+#[actix_web::test]
+async fn guessing_codes_is_rate_limited() {
+    let app = crate::helpers::spawn_app_with(&[("RATE_LIMIT_PER_MINUTE", "5")]).await;
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let res = app
+            .client
+            .post(app.url("/code"))
+            .form(&[("code", "AAAAAAAAAA")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, vec![422, 422, 422, 422, 422, 429, 429]);
+    let res = app
+        .client
+        .get(app.url("/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404, "each route has its own allowance");
 }

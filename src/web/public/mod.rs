@@ -7,7 +7,7 @@ mod survey;
 mod survey_view;
 mod you_said;
 
-use super::rate_limit::Limiter;
+use super::rate_limit::{Guarded, Limiter};
 use actix_web::web;
 
 /// Public routes.
@@ -20,13 +20,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
         .route("/static/style.css", web::get().to(info::stylesheet))
         .service(
             web::resource("/s/{token}")
-                .wrap(limiter.middleware())
+                .wrap(limiter.middleware(Guarded::SurveyLinks))
                 .route(web::get().to(survey::show))
                 .route(web::post().to(survey::submit)),
         )
         .service(
             web::resource("/code")
-                .wrap(limiter.middleware())
+                .wrap(limiter.middleware(Guarded::Codes))
                 .route(web::get().to(code::show))
                 .route(web::post().to(code::submit)),
         )

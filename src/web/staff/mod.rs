@@ -7,7 +7,7 @@ mod home;
 mod invitations;
 mod sign_in;
 
-use super::rate_limit::Limiter;
+use super::rate_limit::{Guarded, Limiter};
 use super::session::{SignedIn, check_csrf};
 use crate::error::AppError;
 use crate::staff::Permission;
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
     cfg.service(
         web::resource("/sign-in")
-            .wrap(limiter.middleware())
+            .wrap(limiter.middleware(Guarded::SignIn))
             .route(web::get().to(sign_in::show))
             .route(web::post().to(sign_in::submit)),
     )
