@@ -309,3 +309,78 @@ async fn a_poor_fft_answer_becomes_a_concern_for_that_team_only() {
     let south_list = list(south, "SOUTH").await;
     assert!(south_list["concerns"].as_array().unwrap().is_empty());
 }
+
+#[actix_web::test]
+async fn an_admin_adds_a_team_and_a_clinician_who_can_then_sign_in() {
+    let app = spawn_app().await;
+    app.add_user("admin@example.org", None, &[]);
+    let (admin, csrf) = app.signed_in_browser("admin@example.org").await;
+    let bad = admin
+        .post(app.url("/staff/admin/teams"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("team_code", "no spaces allowed"),
+            ("team_name", "East"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(
+        html.contains("href=\"#team_code\"") && html.contains("value=\"East\""),
+        "error named, answers kept"
+    );
+    let res = admin
+        .post(app.url("/staff/admin/teams"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("team_code", "EAST"),
+            ("team_name", "East crisis team"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = admin
+        .post(app.url("/staff/admin/users"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("user_email", "new.clinician@example.org"),
+            ("user_password", PASSWORD),
+            ("role", "clinician"),
+            ("user_teams", "east"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let (clinician, _) = app.signed_in_browser("new.clinician@example.org").await;
+    assert_eq!(
+        clinician
+            .get(app.url("/staff/teams/EAST/invitations/new"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        clinician
+            .get(app.url("/staff/teams/EAST/concerns"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let audit = admin
+        .get(app.url("/staff/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("team.add") && audit.contains("user.save") && audit.contains("sign_in"));
+}

@@ -1,6 +1,7 @@
 //! The signed-in staff area: sign-in, teams, invitations, concerns and actions, the audit log.
 //! Every route checks the user's role in the team whose data it touches.
 
+mod admin;
 mod audit_log;
 mod concerns;
 mod home;
@@ -45,7 +46,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
     )
     .route("/concerns/{id}/close", web::post().to(concerns::close))
     .route("/actions/{id}", web::post().to(concerns::update_action))
-    .route("/audit", web::get().to(audit_log::show));
+    .route("/audit", web::get().to(audit_log::show))
+    .route("/admin", web::get().to(admin::show))
+    .route("/admin/teams", web::post().to(admin::add_team))
+    .route(
+        "/admin/teams/{code}/crisis-line",
+        web::post().to(admin::set_crisis_line),
+    )
+    .route("/admin/users", web::post().to(admin::add_user));
 }
 
 /// A submitted staff form: every field kept for showing back, CSRF checked first.

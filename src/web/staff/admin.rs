@@ -1,0 +1,228 @@
+//! Admin pages: teams and staff accounts. Only admins reach them; every change is audited.
+
+use super::StaffForm;
+use crate::concerns::audit;
+use crate::error::AppError;
+use crate::staff::{self, Role, StaffEmail, passwords::NewPassword};
+use crate::teams::{self, TeamCode};
+use crate::web::State;
+use crate::web::pages::PageError;
+use crate::web::session::SignedIn;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+use std::collections::HashMap;
+
+fn admin_only(signed_in: &SignedIn) -> Result<(), AppError> {
+    if signed_in.user.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn render(
+    state: &State,
+    signed_in: &SignedIn,
+    values: &HashMap<String, String>,
+    errors: &[(&str, String)],
+) -> Result<HttpResponse, PageError> {
+    let all = crate::db::run(&state.pool, teams::all).await?;
+    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let error = |f: &str| {
+        errors
+            .iter()
+            .find(|(field, _)| *field == f)
+            .map(|(_, m)| m.clone())
+    };
+    let context = json!({
+        "title": if errors.is_empty() { "Teams and staff" } else { "Error: Teams and staff" },
+        "teams": all,
+        "errors": errors.iter().map(|(f, m)| json!({ "href": format!("#{f}"), "message": m })).collect::<Vec<_>>(),
+        "team_code": get("team_code"),
+        "team_name": get("team_name"),
+        "user_email": get("user_email"),
+        "user_teams": get("user_teams"),
+        "role_admin": get("role") == "admin",
+        "role_manager": get("role") == "manager" || get("role").is_empty(),
+        "role_clinician": get("role") == "clinician",
+        "team_code_error": error("team_code"),
+        "team_name_error": error("team_name"),
+        "user_email_error": error("user_email"),
+        "user_password_error": error("user_password"),
+        "user_teams_error": error("user_teams"),
+    });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(state.page("pages/admin", status, context, &signed_in.chrome()))
+}
+
+/// The admin page.
+pub async fn show(state: State, signed_in: SignedIn) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    render(&state, &signed_in, &HashMap::new(), &[]).await
+}
+
+fn back() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, "/staff/admin"))
+        .finish()
+}
+
+/// Adds a team.
+pub async fn add_team(
+    state: State,
+    signed_in: SignedIn,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let code = match TeamCode::parse(form.get("team_code")) {
+        Ok(code) => code,
+        Err(message) => {
+            return render(&state, &signed_in, &form.0, &[("team_code", message)]).await;
+        }
+    };
+    let name = form.get("team_name").trim().to_string();
+    if name.is_empty() {
+        return render(
+            &state,
+            &signed_in,
+            &form.0,
+            &[("team_name", "Enter the team's name".into())],
+        )
+        .await;
+    }
+    let actor = signed_in.user.audit_label();
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        let team = teams::add(conn, &code, &name)
+            .map_err(|e| AppError::field("team_code", e.to_string()))?;
+        audit::record(
+            conn,
+            &actor,
+            "team.add",
+            Some(&team.id),
+            &format!("code={}", team.code),
+        )?;
+        Ok::<_, AppError>(())
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(back()),
+        Err(AppError::BadRequest { message, .. }) => {
+            render(&state, &signed_in, &form.0, &[("team_code", message)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adds a staff account, or changes an existing one's password and roles.
+pub async fn add_user(
+    state: State,
+    signed_in: SignedIn,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let mut errors = Vec::new();
+    let email = StaffEmail::parse(form.get("user_email"))
+        .map_err(|m| errors.push(("user_email", m)))
+        .ok();
+    let password = NewPassword::parse(form.get("user_password"))
+        .map_err(|m| errors.push(("user_password", format!("The {m}"))))
+        .ok();
+    let (is_admin, role) = match form.get("role") {
+        "admin" => (true, None),
+        "clinician" => (false, Some(Role::Clinician)),
+        _ => (false, Some(Role::Manager)),
+    };
+    let codes: Vec<String> = form
+        .get("user_teams")
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    if role.is_some() && codes.is_empty() {
+        errors.push((
+            "user_teams",
+            "Enter at least one team code for a manager or clinician".into(),
+        ));
+    }
+    let (Some(email), Some(password)) = (email, password) else {
+        return render(&state, &signed_in, &form.0, &errors).await;
+    };
+    if !errors.is_empty() {
+        return render(&state, &signed_in, &form.0, &errors).await;
+    }
+    let actor = signed_in.user.audit_label();
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        let mut grants = Vec::new();
+        for code in &codes {
+            let team = teams::find_by_code(conn, code)?.ok_or_else(|| {
+                AppError::field("user_teams", format!("There is no team with code {code}"))
+            })?;
+            if let Some(role) = role {
+                grants.push((team.id, role));
+            }
+        }
+        let id = staff::add_or_update(conn, &email, &password, is_admin, &grants)?;
+        let role_name = if is_admin {
+            "admin"
+        } else {
+            role.map(Role::as_str).unwrap_or_default()
+        };
+        audit::record(
+            conn,
+            &actor,
+            "user.save",
+            None,
+            &format!("user={id} role={role_name} teams={}", codes.join(",")),
+        )?;
+        Ok::<_, AppError>(())
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(back()),
+        Err(AppError::BadRequest { field, message }) => {
+            let field = if field.as_deref() == Some("user_teams") {
+                "user_teams"
+            } else {
+                "user_email"
+            };
+            render(&state, &signed_in, &form.0, &[(field, message)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sets a team's own crisis line, shown first on its public pages.
+pub async fn set_crisis_line(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let line = form
+        .get("crisis_line")
+        .trim()
+        .chars()
+        .take(300)
+        .collect::<String>();
+    let code = code.into_inner();
+    let actor = signed_in.user.audit_label();
+    crate::db::run(&state.pool, move |conn| {
+        let team = teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
+        teams::set_crisis_line(conn, &team.id, Some(&line))?;
+        audit::record(conn, &actor, "team.crisis_line", Some(&team.id), "")?;
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(back())
+}
