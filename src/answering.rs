@@ -8,7 +8,7 @@ use crate::concerns;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::invitations::{self, OpenInvitation};
-use crate::responses::{self, NewResponse, RiskTerms, Stored};
+use crate::responses::{self, NewResponse, Stored, TextRules};
 use crate::surveys::Respondent;
 use crate::surveys::answers::Answer;
 use diesel::Connection;
@@ -20,7 +20,7 @@ pub fn submit(
     invitation: &OpenInvitation,
     respondent: Respondent,
     answers: &[Answer],
-    risk: &RiskTerms,
+    rules: &TextRules<'_>,
 ) -> Result<Stored, AppError> {
     conn.transaction(|conn| {
         // First statement of the transaction is the write: on SQLite it takes the write lock at
@@ -36,7 +36,7 @@ pub fn submit(
             channel: invitation.channel.as_str(),
             received_on,
         };
-        let stored = responses::store(conn, &new, answers, risk)?;
+        let stored = responses::store(conn, &new, answers, rules)?;
         concerns::raise_from_response(conn, &invitation.team_id, &stored, received_on)?;
         Ok(stored)
     })

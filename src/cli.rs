@@ -32,6 +32,9 @@ enum Command {
         /// Address to listen on, e.g. 0.0.0.0:8080 (overrides BIND_ADDRESS).
         #[arg(long)]
         bind: Option<String>,
+        /// Load a demo organisation into the embedded database and print a demo sign-in.
+        #[arg(long)]
+        demo: bool,
     },
     /// Apply database migrations.
     Migrate,
@@ -134,9 +137,30 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
     match command {
-        Command::Serve { bind } => {
+        Command::Serve { bind, demo } => {
             if let Some(bind) = bind {
                 settings.bind_address = bind;
+            }
+            if demo {
+                anyhow::ensure!(
+                    settings.database_url.expose().is_sqlite(),
+                    "--demo loads only into the embedded SQLite database"
+                );
+                let services = Services::open(&settings)?;
+                let rules = match &settings.evidence_file {
+                    Some(path) => crate::reports::rules::EvidenceRules::from_file(path)?,
+                    None => crate::reports::rules::EvidenceRules::default(),
+                };
+                let mut conn = services.pool.get()?;
+                if crate::demo::load(&mut conn, &services.catalogue, &rules.themes)? {
+                    println!("demo organisation loaded");
+                }
+                println!(
+                    "demo sign-in: {} / {}",
+                    crate::demo::DEMO_EMAIL,
+                    crate::demo::DEMO_PASSWORD
+                );
+                println!("open {}/staff/sign-in", settings.public_url);
             }
             let runtime = actix_web::rt::System::new();
             runtime.block_on(async move {

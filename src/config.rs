@@ -88,6 +88,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "MAIL_POLL_SECONDS",
         "how often the outbox is checked when nothing wakes it; default 5",
     ),
+    (
+        "EVIDENCE_FILE",
+        "TOML file changing the report rules: threshold_pct, min_n, required_sources, themes; optional",
+    ),
     ("LOG_FORMAT", "text or json; default text"),
 ];
 
@@ -135,6 +139,7 @@ pub struct Settings {
     pub surveys_dir: Option<PathBuf>,
     pub templates_dir: Option<PathBuf>,
     pub risk_terms_file: Option<PathBuf>,
+    pub evidence_file: Option<PathBuf>,
     pub national_help: String,
     pub db_pool_size: u32,
     pub rate_limit_per_minute: u32,
@@ -292,6 +297,7 @@ impl Settings {
             surveys_dir: get("SURVEYS_DIR").map(PathBuf::from),
             templates_dir: get("TEMPLATES_DIR").map(PathBuf::from),
             risk_terms_file: get("RISK_TERMS_FILE").map(PathBuf::from),
+            evidence_file: get("EVIDENCE_FILE").map(PathBuf::from),
             national_help: get("NATIONAL_HELP")
                 .unwrap_or(DEFAULT_NATIONAL_HELP)
                 .to_string(),

@@ -1,13 +1,16 @@
 //! crt-feedback: anonymous feedback and "you said, we did" evidence for crisis resolution teams.
 
+pub mod analysis;
 pub mod answering;
 pub mod cli;
 pub mod concerns;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod invitations;
 pub mod mail;
+pub mod reports;
 pub mod responses;
 pub mod staff;
 pub mod startup;
@@ -15,6 +18,7 @@ pub mod surveys;
 pub mod teams;
 pub mod telemetry;
 pub mod templates;
+pub mod totals;
 pub mod web;
 
 pub use startup::Application;

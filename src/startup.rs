@@ -84,6 +84,10 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("RISK_TERMS_FILE {}: {e}", path.display()))?,
             None => RiskTerms::default(),
         };
+        let rules = match &settings.evidence_file {
+            Some(path) => crate::reports::rules::EvidenceRules::from_file(path)?,
+            None => crate::reports::rules::EvidenceRules::default(),
+        };
         let mailer = match &settings.smtp_url {
             Some(url) => Mailer::smtp(url.expose())?,
             None => Mailer::files(settings.mail_dir.clone())?,
@@ -121,6 +125,7 @@ impl Application {
             templates: services.templates,
             settings: settings.clone(),
             risk: Arc::new(risk),
+            rules: Arc::new(rules),
             nudge,
         });
         let server = HttpServer::new(move || {

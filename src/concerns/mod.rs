@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod audit;
 
+use crate::analysis::sentiment::Sentiment;
 use crate::db::DbConnection;
 use crate::db::schema::{actions as actions_t, comments, concerns};
 use crate::error::AppError;
@@ -168,8 +169,8 @@ pub fn log(
     insert(conn, team_id, source, &summary.0, None, crate::db::today())
 }
 
-/// Raises concerns from a just-stored response: a Poor or Very poor FFT answer, and each comment
-/// flagged urgent. Returns how many were raised. Runs in the response's transaction.
+/// Raises concerns from a just-stored response: a Poor or Very poor FFT answer, each comment
+/// flagged urgent, and otherwise a clearly negative comment. Returns how many were raised. Runs in the response's transaction.
 pub fn raise_from_response(
     conn: &mut DbConnection,
     team_id: &str,
@@ -194,12 +195,20 @@ pub fn raise_from_response(
         )?;
         raised += 1;
     }
-    for comment in stored.comments.iter().filter(|c| c.urgent) {
+    for comment in &stored.comments {
+        let summary = if comment.urgent {
+            "Comment flagged urgent: risk language"
+        } else if comment.sentiment == Sentiment::Negative && raised == 0 {
+            // A poor FFT answer already raised this response's concern; one is enough.
+            "Comment with negative sentiment"
+        } else {
+            continue;
+        };
         insert(
             conn,
             team_id,
             ConcernSource::Survey,
-            "Comment flagged urgent: risk language",
+            summary,
             Some(&comment.id),
             received_on,
         )?;

@@ -124,6 +124,18 @@ pub fn migrations_pending(conn: &mut DbConnection) -> anyhow::Result<bool> {
     result.map_err(|e| anyhow::anyhow!("reading migration state failed: {e}"))
 }
 
+/// Runs the same diesel code on whichever backend the connection is, for the few statements
+/// `MultiConnection` cannot express (upserts, raw SQL with row locks).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// Runs database work on the blocking thread pool, never on an actix worker.
 pub async fn run<T, E, F>(pool: &Pool, work: F) -> Result<T, crate::error::AppError>
 where

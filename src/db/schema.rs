@@ -110,6 +110,53 @@ diesel::table! {
         body -> Text,
         urgent -> Bool,
         received_on -> Date,
+        sentiment -> Text,
+        sentiment_corrected -> Nullable<Text>,
+        themes -> Text,
+        respondent -> Text,
+    }
+}
+
+diesel::table! {
+    response_totals (team_id, month, survey_version_id, respondent, channel) {
+        team_id -> Text,
+        month -> Text,
+        survey_version_id -> Text,
+        respondent -> Text,
+        channel -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    answer_totals (team_id, month, survey_version_id, question_id, respondent, value) {
+        team_id -> Text,
+        month -> Text,
+        survey_version_id -> Text,
+        question_id -> Text,
+        respondent -> Text,
+        value -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    invitation_totals (team_id, month, survey_version_id) {
+        team_id -> Text,
+        month -> Text,
+        survey_version_id -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    comment_totals (team_id, month, respondent, sentiment, theme) {
+        team_id -> Text,
+        month -> Text,
+        respondent -> Text,
+        sentiment -> Text,
+        theme -> Text,
+        count -> BigInt,
     }
 }
 
@@ -180,6 +227,8 @@ diesel::joinable!(invitation_tokens -> invitations (invitation_id));
 diesel::joinable!(answers -> responses (response_id));
 diesel::joinable!(comments -> responses (response_id));
 diesel::joinable!(concerns -> teams (team_id));
+diesel::joinable!(responses -> teams (team_id));
+diesel::joinable!(answer_totals -> teams (team_id));
 diesel::joinable!(actions -> concerns (concern_id));
 diesel::joinable!(mail_outbox -> invitations (invitation_id));
 
@@ -199,4 +248,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     actions,
     mail_outbox,
     audit_log,
+    response_totals,
+    answer_totals,
+    comment_totals,
+    invitation_totals,
 );

@@ -151,6 +151,14 @@ pub fn issue_links(
                 expires_on: row.expires_on,
             });
         }
+        let month = crate::totals::month_of(crate::db::today());
+        crate::totals::add_invitations(
+            conn,
+            batch.team_id,
+            &month,
+            batch.survey_version_id,
+            count as i64,
+        )?;
         Ok((batch_id, links))
     })
 }
@@ -188,6 +196,14 @@ pub fn issue_emails(
                 ))
                 .execute(conn)?;
         }
+        let month = crate::totals::month_of(crate::db::today());
+        crate::totals::add_invitations(
+            conn,
+            batch.team_id,
+            &month,
+            batch.survey_version_id,
+            emails.len() as i64,
+        )?;
         Ok(emails.len())
     })
 }

@@ -14,6 +14,16 @@ use diesel::prelude::*;
 
 pub use risk::RiskTerms;
 
+use crate::analysis::sentiment::{self, Sentiment};
+use crate::analysis::themes::{self, Theme};
+use crate::totals::{self, TotalsKey};
+
+/// What storing needs besides the answers: how to read free text.
+pub struct TextRules<'a> {
+    pub risk: &'a RiskTerms,
+    pub themes: &'a [Theme],
+}
+
 /// What a response keeps: team, questionnaire version, group, channel and the day.
 #[derive(Debug, Clone)]
 pub struct NewResponse<'a> {
@@ -30,6 +40,7 @@ pub struct StoredComment {
     pub id: String,
     pub body: String,
     pub urgent: bool,
+    pub sentiment: Sentiment,
 }
 
 /// What the caller needs to know about what was stored.
@@ -47,13 +58,14 @@ impl Stored {
     }
 }
 
-/// Stores a response and its answers. Free text is scrubbed of identifiers first. Call inside
-/// the caller's transaction.
+/// Stores a response and its answers, and counts them in the running totals. Free text is
+/// scrubbed of identifiers first, then its sentiment and themes are worked out. Call inside the
+/// caller's transaction.
 pub fn store(
     conn: &mut DbConnection,
     new: &NewResponse<'_>,
     given: &[Answer],
-    risk: &RiskTerms,
+    rules: &TextRules<'_>,
 ) -> QueryResult<Stored> {
     // Random, not sequential, so the order of ids says nothing about the order of arrival.
     let response_id = uuid::Uuid::new_v4().to_string();
@@ -67,12 +79,22 @@ pub fn store(
             responses::received_on.eq(new.received_on),
         ))
         .execute(conn)?;
+    let month = totals::month_of(new.received_on);
+    let key = TotalsKey {
+        team_id: new.team_id,
+        month: &month,
+        survey_version_id: new.survey_version_id,
+        respondent: new.respondent.as_str(),
+    };
+    totals::add_response(conn, &key, new.channel)?;
     let mut stored = Stored::default();
     for answer in given {
         match &answer.value {
             AnswerValue::Text(text) => {
                 let body = scrub::scrub(text);
-                let urgent = risk.matches(&body);
+                let urgent = rules.risk.matches(&body);
+                let feeling = sentiment::classify(&body);
+                let tags = themes::tag(&body, rules.themes);
                 let id = uuid::Uuid::new_v4().to_string();
                 diesel::insert_into(comments::table)
                     .values((
@@ -83,9 +105,27 @@ pub fn store(
                         comments::body.eq(&body),
                         comments::urgent.eq(urgent),
                         comments::received_on.eq(new.received_on),
+                        comments::sentiment.eq(feeling.as_str()),
+                        comments::themes.eq(tags.join(",")),
+                        comments::respondent.eq(new.respondent.as_str()),
                     ))
                     .execute(conn)?;
-                stored.comments.push(StoredComment { id, body, urgent });
+                let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+                totals::add_comment(
+                    conn,
+                    new.team_id,
+                    &month,
+                    new.respondent.as_str(),
+                    feeling.as_str(),
+                    &tag_refs,
+                    1,
+                )?;
+                stored.comments.push(StoredComment {
+                    id,
+                    body,
+                    urgent,
+                    sentiment: feeling,
+                });
             }
             value => {
                 if answer.kind == QuestionKind::Fft {
@@ -100,6 +140,7 @@ pub fn store(
                         answers::value.eq(value.stored()),
                     ))
                     .execute(conn)?;
+                totals::add_answer(conn, &key, &answer.question_id, &value.stored())?;
             }
         }
     }

@@ -146,6 +146,25 @@ impl Criterion {
         Self::ALL.into_iter().find(|c| c.code() == code)
     }
 
+    /// What the criterion asks, in our own plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Criterion::C13e => "The team works closely with families and carers",
+            Criterion::C20b => "Care reflects the person's own needs and goals",
+            Criterion::C21d => "Visits leave room for what matters to the person and family",
+            Criterion::C22d => "Staff are caring and professional",
+            Criterion::C26e => "Information about other services is given at discharge",
+            Criterion::C34e => "Good working relationships with other services",
+            Criterion::C12d => "A visit time or one-hour window was given",
+            Criterion::C12f => "People were phoned when staff would be late",
+            Criterion::C25c => "People were invited to a discharge meeting",
+            Criterion::C25e => "People had a written discharge plan",
+            Criterion::C25f => "People were told how to get crisis help in future",
+            Criterion::C26a => "At least 48 hours' notice of discharge",
+            Criterion::C26d => "People could contact the team for two weeks after discharge",
+        }
+    }
+
     /// All-source agreement items are answered on the agree scale; the rest are yes/no facts.
     pub fn is_agreement(self) -> bool {
         matches!(

@@ -2,6 +2,7 @@
 //! with the middleware every response passes through.
 
 pub mod api;
+pub mod charts;
 pub mod middleware;
 pub mod pages;
 pub mod public;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     pub settings: Arc<Settings>,
     pub risk: Arc<RiskTerms>,
+    pub rules: Arc<crate::reports::rules::EvidenceRules>,
     pub nudge: Arc<Nudge>,
 }
 

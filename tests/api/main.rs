@@ -12,6 +12,7 @@ mod helpers;
 mod invitations_api;
 mod logs;
 mod migrations;
+mod reports;
 mod role_matrix;
 mod staff_pages;
 mod survey_journey;

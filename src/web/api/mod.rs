@@ -3,6 +3,7 @@
 mod auth;
 mod concerns;
 mod invitations;
+mod reports;
 mod surveys;
 
 use crate::error::AppError;
@@ -27,6 +28,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(concerns::add_action),
             )
             .route("/actions/{id}", web::patch().to(concerns::update_action))
+            .route("/report", web::get().to(reports::all_teams_report))
+            .route("/teams/{code}/report", web::get().to(reports::team_report))
+            .route(
+                "/teams/{code}/report.csv",
+                web::get().to(reports::team_report_csv),
+            )
+            .route(
+                "/teams/{code}/answers.csv",
+                web::get().to(reports::answers_csv),
+            )
+            .route(
+                "/teams/{code}/fft-return.csv",
+                web::get().to(reports::fft_return_csv),
+            )
+            .route(
+                "/teams/{code}/comments",
+                web::get().to(reports::team_comments),
+            )
+            .route("/comments/{id}", web::patch().to(reports::correct_comment))
             .default_service(web::to(|| async {
                 AppError::NotFound("route").error_response()
             })),

@@ -4,6 +4,7 @@ use super::survey_view::form_context;
 use crate::answering;
 use crate::error::AppError;
 use crate::invitations::{self, LinkState, OpenInvitation};
+use crate::responses::TextRules;
 use crate::surveys::SurveyVersion;
 use crate::surveys::answers::{self, FieldError};
 use crate::web::State;
@@ -150,9 +151,18 @@ pub async fn submit(
     };
     let invitation = link.invitation.clone();
     let respondent = link.version.survey.respondent;
-    let risk = state.risk.clone();
+    let (risk, rules) = (state.risk.clone(), state.rules.clone());
     let outcome = crate::db::run(&state.pool, move |conn| {
-        answering::submit(conn, &invitation, respondent, &parsed, &risk)
+        answering::submit(
+            conn,
+            &invitation,
+            respondent,
+            &parsed,
+            &TextRules {
+                risk: &risk,
+                themes: &rules.themes,
+            },
+        )
     })
     .await;
     match outcome {

@@ -4,6 +4,7 @@
 mod admin;
 mod audit_log;
 mod concerns;
+mod evidence;
 mod home;
 mod invitations;
 mod sign_in;
@@ -47,6 +48,26 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
     .route("/concerns/{id}/close", web::post().to(concerns::close))
     .route("/actions/{id}", web::post().to(concerns::update_action))
     .route("/audit", web::get().to(audit_log::show))
+    .route(
+        "/teams/{code}/dashboard",
+        web::get().to(evidence::dashboard),
+    )
+    .route(
+        "/teams/{code}/evidence",
+        web::get().to(evidence::evidence_pack),
+    )
+    .route(
+        "/teams/{code}/comments",
+        web::get().to(evidence::comments_page),
+    )
+    .route(
+        "/teams/{code}/exports/{file}",
+        web::get().to(evidence::export_csv),
+    )
+    .route(
+        "/comments/{id}/sentiment",
+        web::post().to(evidence::correct_sentiment),
+    )
     .route("/admin", web::get().to(admin::show))
     .route("/admin/teams", web::post().to(admin::add_team))
     .route(

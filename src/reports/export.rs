@@ -1,0 +1,396 @@
+//! CSV exports: the report, a tidy file of answers, and the monthly FFT return.
+
+use super::build::Report;
+use super::period::Period;
+use crate::db::DbConnection;
+use crate::db::schema::{answer_totals, answers, response_totals, responses, teams};
+use crate::surveys::{Catalogue, QuestionKind};
+use diesel::prelude::*;
+use std::collections::BTreeMap;
+
+fn cell<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Percentages always with one decimal place, as in the JSON (60.0, not 60).
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1}")).unwrap_or_default()
+}
+
+fn finish(writer: csv::Writer<Vec<u8>>) -> anyhow::Result<String> {
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("writing CSV failed: {e}"))?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+/// The report as one long table; suppressed figures are empty cells with `suppressed` true.
+pub fn report_csv(report: &Report) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "section",
+        "item",
+        "source",
+        "n",
+        "agree",
+        "agree_pct",
+        "ci_low",
+        "ci_high",
+        "indicator",
+        "suppressed",
+    ])?;
+    let count_row =
+        |w: &mut csv::Writer<Vec<u8>>, section: &str, item: &str, v: &serde_json::Value| {
+            let n = v.as_u64().map(|n| n.to_string()).unwrap_or_default();
+            w.write_record([
+                section,
+                item,
+                "",
+                &n,
+                "",
+                "",
+                "",
+                "",
+                "",
+                if v.is_null() { "true" } else { "false" },
+            ])
+        };
+    for (k, v) in &report.responses {
+        count_row(&mut w, "responses", k, v)?;
+    }
+    for (k, v) in &report.responses_by_channel {
+        count_row(&mut w, "responses_by_channel", k, v)?;
+    }
+    for c in &report.criteria {
+        let indicator = serde_json::to_value(c.indicator)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        for s in &c.sources {
+            let f = &s.figures;
+            w.write_record([
+                "criteria",
+                c.criterion,
+                s.source,
+                &cell(f.n),
+                &cell(f.agree),
+                &pct(f.agree_pct),
+                &pct(f.ci_low),
+                &pct(f.ci_high),
+                &indicator,
+                &f.suppressed.to_string(),
+            ])?;
+        }
+    }
+    let fft = &report.fft;
+    for (item, v) in [
+        ("total", fft.total),
+        ("very_good", fft.very_good),
+        ("good", fft.good),
+        ("neither", fft.neither),
+        ("poor", fft.poor),
+        ("very_poor", fft.very_poor),
+        ("dont_know", fft.dont_know),
+    ] {
+        w.write_record([
+            "fft",
+            item,
+            "",
+            &cell(v),
+            "",
+            "",
+            "",
+            "",
+            "",
+            &fft.suppressed.to_string(),
+        ])?;
+    }
+    w.write_record([
+        "fft",
+        "positive_pct",
+        "",
+        "",
+        "",
+        &pct(fft.positive_pct),
+        "",
+        "",
+        "",
+        &fft.suppressed.to_string(),
+    ])?;
+    w.write_record([
+        "fft",
+        "negative_pct",
+        "",
+        "",
+        "",
+        &pct(fft.negative_pct),
+        "",
+        "",
+        "",
+        &fft.suppressed.to_string(),
+    ])?;
+    let fa = &report.feedback_action;
+    for (item, v) in [
+        (
+            "service_user_responses",
+            fa.service_user_responses.map(|n| n.to_string()),
+        ),
+        (
+            "latest_response_on",
+            fa.latest_response_on.map(|d| d.to_string()),
+        ),
+        ("concerns", Some(fa.concerns.to_string())),
+        (
+            "concerns_with_action",
+            Some(fa.concerns_with_action.to_string()),
+        ),
+        ("actions", Some(fa.actions.to_string())),
+        ("actions_done", Some(fa.actions_done.to_string())),
+        (
+            "median_days_to_first_action",
+            fa.median_days_to_first_action.map(|d| d.to_string()),
+        ),
+        ("overdue_actions", Some(fa.overdue_actions.to_string())),
+    ] {
+        w.write_record([
+            "feedback_action",
+            item,
+            "",
+            &cell(v.clone()),
+            "",
+            "",
+            "",
+            "",
+            "",
+            &v.is_none().to_string(),
+        ])?;
+    }
+    let s = &report.sentiment;
+    for (item, v) in [
+        ("comments", s.comments),
+        ("positive", s.positive),
+        ("neutral", s.neutral),
+        ("negative", s.negative),
+    ] {
+        w.write_record([
+            "sentiment",
+            item,
+            "",
+            &cell(v),
+            "",
+            "",
+            "",
+            "",
+            "",
+            &v.is_none().to_string(),
+        ])?;
+    }
+    for t in &report.themes {
+        for (source, v) in [
+            ("all", t.counts.comments),
+            ("positive", t.counts.positive),
+            ("neutral", t.counts.neutral),
+            ("negative", t.counts.negative),
+        ] {
+            w.write_record([
+                "themes",
+                &t.theme,
+                source,
+                &cell(v),
+                "",
+                "",
+                "",
+                "",
+                "",
+                &v.is_none().to_string(),
+            ])?;
+        }
+    }
+    finish(w)
+}
+
+/// One row per answer with no identifiers: team, month, group, channel, questionnaire, question,
+/// criterion and value. Groups with fewer than `min_n` responses in the period are left out,
+/// and free text is not exported (it is read, audited, through the comments page).
+pub fn answers_csv(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+    team_id: &str,
+    period: &Period,
+    min_n: u32,
+) -> anyhow::Result<String> {
+    let (first, last) = period.months();
+    let counts: Vec<(String, i64)> = response_totals::table
+        .filter(response_totals::team_id.eq(team_id))
+        .filter(response_totals::month.between(first, last))
+        .select((response_totals::respondent, response_totals::count))
+        .load(conn)?;
+    let mut per_group: BTreeMap<String, i64> = BTreeMap::new();
+    for (g, n) in counts {
+        *per_group.entry(g).or_default() += n;
+    }
+    let visible: Vec<String> = per_group
+        .into_iter()
+        .filter(|(_, n)| *n >= i64::from(min_n))
+        .map(|(g, _)| g)
+        .collect();
+    let rows: Vec<(
+        String,
+        chrono::NaiveDate,
+        String,
+        String,
+        String,
+        String,
+        String,
+    )> = answers::table
+        .inner_join(responses::table.inner_join(teams::table))
+        .filter(responses::team_id.eq(team_id))
+        .filter(responses::received_on.between(period.from, period.to))
+        .filter(responses::respondent.eq_any(&visible))
+        .order((responses::received_on.asc(), answers::question_id.asc()))
+        .select((
+            teams::code,
+            responses::received_on,
+            responses::respondent,
+            responses::channel,
+            responses::survey_version_id,
+            answers::question_id,
+            answers::value,
+        ))
+        .load(conn)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "team",
+        "month",
+        "respondent",
+        "channel",
+        "questionnaire",
+        "version",
+        "question_id",
+        "question_type",
+        "criterion",
+        "value",
+    ])?;
+    for (team, day, group, channel, version_id, question_id, value) in rows {
+        let version = catalogue.version(conn, &version_id)?;
+        let question = version
+            .as_ref()
+            .and_then(|v| v.survey.question(&question_id));
+        w.write_record([
+            team.as_str(),
+            &day.format("%Y-%m").to_string(),
+            &group,
+            &channel,
+            version
+                .as_ref()
+                .map(|v| v.survey.slug.as_str())
+                .unwrap_or_default(),
+            &version_id[..12.min(version_id.len())],
+            &question_id,
+            question.map(|q| q.kind.as_str()).unwrap_or_default(),
+            question
+                .and_then(|q| q.criterion)
+                .map(|c| c.code())
+                .unwrap_or_default(),
+            &value,
+        ])?;
+    }
+    finish(w)
+}
+
+/// The monthly FFT return: per team and month, the six counts, the total and the counts by
+/// collection mode. Every response here was collected on a web form, so all count as online.
+/// Months with fewer than `min_n` answers are suppressed (empty cells).
+pub fn fft_return_csv(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+    team_id: Option<&str>,
+    period: &Period,
+    min_n: u32,
+) -> anyhow::Result<String> {
+    let (first, last) = period.months();
+    let mut q = answer_totals::table
+        .inner_join(teams::table)
+        .filter(answer_totals::month.between(first, last))
+        .into_boxed();
+    if let Some(t) = team_id {
+        q = q.filter(answer_totals::team_id.eq(t.to_string()));
+    }
+    let rows: Vec<(String, String, String, String, String, i64)> = q
+        .select((
+            teams::code,
+            answer_totals::month,
+            answer_totals::survey_version_id,
+            answer_totals::question_id,
+            answer_totals::value,
+            answer_totals::count,
+        ))
+        .load(conn)?;
+    let mut table: BTreeMap<(String, String), [i64; 6]> = BTreeMap::new();
+    for (team, month, version_id, question_id, value, count) in rows {
+        let is_fft = catalogue
+            .version(conn, &version_id)?
+            .and_then(|v| {
+                v.survey
+                    .question(&question_id)
+                    .map(|q| q.kind == QuestionKind::Fft)
+            })
+            .unwrap_or(false);
+        if !is_fft {
+            continue;
+        }
+        let slot = match value.as_str() {
+            "5" => 0,
+            "4" => 1,
+            "3" => 2,
+            "2" => 3,
+            "1" => 4,
+            "dont_know" => 5,
+            _ => continue,
+        };
+        table.entry((team, month)).or_default()[slot] += count;
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "team",
+        "month",
+        "very_good",
+        "good",
+        "neither_good_nor_poor",
+        "poor",
+        "very_poor",
+        "dont_know",
+        "total",
+        "mode_sms",
+        "mode_electronic",
+        "mode_paper",
+        "mode_telephone",
+        "mode_online",
+        "mode_other",
+        "suppressed",
+    ])?;
+    for ((team, month), c) in table {
+        let total: i64 = c.iter().sum();
+        let shown = total >= i64::from(min_n);
+        let v = |x: i64| if shown { x.to_string() } else { String::new() };
+        w.write_record([
+            team,
+            month,
+            v(c[0]),
+            v(c[1]),
+            v(c[2]),
+            v(c[3]),
+            v(c[4]),
+            v(c[5]),
+            v(total),
+            v(0),
+            v(0),
+            v(0),
+            v(0),
+            v(total),
+            v(0),
+            (!shown).to_string(),
+        ])?;
+    }
+    finish(w)
+}

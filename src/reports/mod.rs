@@ -1,0 +1,50 @@
+//! Fidelity evidence: the report a manager prints for a review and the FFT return is made from.
+
+pub mod build;
+pub mod comments;
+pub mod export;
+pub mod period;
+pub mod queries;
+pub mod rules;
+
+use crate::db::DbConnection;
+use crate::surveys::{Catalogue, SurveyVersion};
+use diesel::QueryResult;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use build::Report;
+pub use period::Period;
+
+/// Reads and builds the report for a team (`None`: every team).
+pub fn report(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+    rules: &rules::EvidenceRules,
+    team: Option<(&str, &str)>,
+    period: Period,
+) -> QueryResult<Report> {
+    let loaded = queries::load(conn, team.map(|(id, _)| id), &period)?;
+    let mut versions: HashMap<String, Arc<SurveyVersion>> = HashMap::new();
+    let ids: std::collections::BTreeSet<&String> = loaded
+        .responses
+        .iter()
+        .map(|r| &r.0)
+        .chain(loaded.answers.iter().map(|a| &a.0))
+        .collect();
+    for id in ids {
+        if let Some(v) = catalogue.version(conn, id)? {
+            versions.insert(id.clone(), v);
+        }
+    }
+    let current: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
+    Ok(build::build(
+        team.map(|(_, code)| code.to_string()),
+        period,
+        &loaded,
+        &versions,
+        &current,
+        rules,
+        crate::db::today(),
+    ))
+}

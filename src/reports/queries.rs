@@ -1,0 +1,131 @@
+//! Reading what a report needs: running totals, the concerns and actions, the latest
+//! service-user response. A few hundred rows, whatever the number of responses.
+
+use super::period::Period;
+use crate::concerns::{self, Concern, ConcernFilter};
+use crate::db::DbConnection;
+use crate::db::schema::{
+    answer_totals, comment_totals, invitation_totals, response_totals, responses,
+};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+/// Everything read for one report.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// (version, respondent, channel, month, count)
+    pub responses: Vec<(String, String, String, String, i64)>,
+    /// (version, question, respondent, value, month, count)
+    pub answers: Vec<(String, String, String, String, String, i64)>,
+    /// (month, respondent, sentiment, theme, count)
+    pub comments: Vec<(String, String, String, String, i64)>,
+    pub invitations: i64,
+    pub latest_service_user_response: Option<NaiveDate>,
+    pub concerns: Vec<Concern>,
+}
+
+/// Reads the totals for a team (or every team) over a period. Sums are taken in Rust: SQL's
+/// SUM over BIGINT is NUMERIC on PostgreSQL but INTEGER on SQLite.
+pub fn load(
+    conn: &mut DbConnection,
+    team_id: Option<&str>,
+    period: &Period,
+) -> QueryResult<Loaded> {
+    let (first, last) = period.months();
+    let team = team_id.map(str::to_string);
+
+    let mut q = response_totals::table
+        .filter(response_totals::month.between(first.clone(), last.clone()))
+        .into_boxed();
+    if let Some(t) = &team {
+        q = q.filter(response_totals::team_id.eq(t.clone()));
+    }
+    let responses = q
+        .select((
+            response_totals::survey_version_id,
+            response_totals::respondent,
+            response_totals::channel,
+            response_totals::month,
+            response_totals::count,
+        ))
+        .load(conn)?;
+
+    let mut q = answer_totals::table
+        .filter(answer_totals::month.between(first.clone(), last.clone()))
+        .into_boxed();
+    if let Some(t) = &team {
+        q = q.filter(answer_totals::team_id.eq(t.clone()));
+    }
+    let answers = q
+        .select((
+            answer_totals::survey_version_id,
+            answer_totals::question_id,
+            answer_totals::respondent,
+            answer_totals::value,
+            answer_totals::month,
+            answer_totals::count,
+        ))
+        .load(conn)?;
+
+    let mut q = comment_totals::table
+        .filter(comment_totals::month.between(first.clone(), last.clone()))
+        .into_boxed();
+    if let Some(t) = &team {
+        q = q.filter(comment_totals::team_id.eq(t.clone()));
+    }
+    let comments = q
+        .select((
+            comment_totals::month,
+            comment_totals::respondent,
+            comment_totals::sentiment,
+            comment_totals::theme,
+            comment_totals::count,
+        ))
+        .load(conn)?;
+
+    let mut q = invitation_totals::table
+        .filter(invitation_totals::month.between(first.clone(), last.clone()))
+        .into_boxed();
+    if let Some(t) = &team {
+        q = q.filter(invitation_totals::team_id.eq(t.clone()));
+    }
+    let invitations: i64 = q
+        .select(invitation_totals::count)
+        .load::<i64>(conn)?
+        .into_iter()
+        .sum();
+
+    let mut q = responses::table
+        .filter(responses::respondent.eq("service_user"))
+        .filter(responses::received_on.between(period.from, period.to))
+        .into_boxed();
+    if let Some(t) = &team {
+        q = q.filter(responses::team_id.eq(t.clone()));
+    }
+    let latest_service_user_response = q
+        .select(diesel::dsl::max(responses::received_on))
+        .first(conn)?;
+
+    let concerns = match &team {
+        Some(t) => concerns::list(conn, t, &ConcernFilter::default())?,
+        None => {
+            let mut all = Vec::new();
+            for team in crate::teams::all(conn)? {
+                all.extend(concerns::list(conn, &team.id, &ConcernFilter::default())?);
+            }
+            all
+        }
+    };
+    let concerns = concerns
+        .into_iter()
+        .filter(|c| c.raised_on >= period.from && c.raised_on <= period.to)
+        .collect();
+    Ok(Loaded {
+        responses,
+        answers,
+        comments,
+        invitations,
+        latest_service_user_response,
+        concerns,
+    })
+}

@@ -1,0 +1,115 @@
+//! Running totals, updated in the transaction that stores a response (or corrects a comment),
+//! so that reports read a few hundred rows whatever the number of responses.
+//!
+//! The upsert (`INSERT ... ON CONFLICT ... DO UPDATE`) is written once and runs on both
+//! backends; only the connection type differs.
+
+use crate::db::DbConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+const RESPONSE_SQL: &str = "INSERT INTO response_totals (team_id, month, survey_version_id, respondent, channel, count) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (team_id, month, survey_version_id, respondent, channel) \
+     DO UPDATE SET count = response_totals.count + excluded.count";
+
+const ANSWER_SQL: &str = "INSERT INTO answer_totals (team_id, month, survey_version_id, question_id, respondent, value, count) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (team_id, month, survey_version_id, question_id, respondent, value) \
+     DO UPDATE SET count = answer_totals.count + excluded.count";
+
+const COMMENT_SQL: &str = "INSERT INTO comment_totals (team_id, month, respondent, sentiment, theme, count) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (team_id, month, respondent, sentiment, theme) \
+     DO UPDATE SET count = comment_totals.count + excluded.count";
+
+const INVITATION_SQL: &str = "INSERT INTO invitation_totals (team_id, month, survey_version_id, count) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (team_id, month, survey_version_id) \
+     DO UPDATE SET count = invitation_totals.count + excluded.count";
+
+/// Counts `count` invitations issued (kept here beside the other totals; invitations call it).
+pub fn add_invitations(
+    conn: &mut DbConnection,
+    team_id: &str,
+    month: &str,
+    survey_version_id: &str,
+    count: i64,
+) -> QueryResult<()> {
+    crate::on_backend!(conn, |c| diesel::sql_query(INVITATION_SQL)
+        .bind::<Text, _>(team_id)
+        .bind::<Text, _>(month)
+        .bind::<Text, _>(survey_version_id)
+        .bind::<BigInt, _>(count)
+        .execute(c))
+    .map(|_| ())
+}
+
+/// The month a date falls in, as totals store it.
+pub fn month_of(date: chrono::NaiveDate) -> String {
+    date.format("%Y-%m").to_string()
+}
+
+/// Where a response is counted.
+pub struct TotalsKey<'a> {
+    pub team_id: &'a str,
+    pub month: &'a str,
+    pub survey_version_id: &'a str,
+    pub respondent: &'a str,
+}
+
+/// Counts one response.
+pub fn add_response(
+    conn: &mut DbConnection,
+    key: &TotalsKey<'_>,
+    channel: &str,
+) -> QueryResult<()> {
+    crate::on_backend!(conn, |c| diesel::sql_query(RESPONSE_SQL)
+        .bind::<Text, _>(key.team_id)
+        .bind::<Text, _>(key.month)
+        .bind::<Text, _>(key.survey_version_id)
+        .bind::<Text, _>(key.respondent)
+        .bind::<Text, _>(channel)
+        .bind::<BigInt, _>(1_i64)
+        .execute(c))
+    .map(|_| ())
+}
+
+/// Counts one answer value.
+pub fn add_answer(
+    conn: &mut DbConnection,
+    key: &TotalsKey<'_>,
+    question_id: &str,
+    value: &str,
+) -> QueryResult<()> {
+    crate::on_backend!(conn, |c| diesel::sql_query(ANSWER_SQL)
+        .bind::<Text, _>(key.team_id)
+        .bind::<Text, _>(key.month)
+        .bind::<Text, _>(key.survey_version_id)
+        .bind::<Text, _>(question_id)
+        .bind::<Text, _>(key.respondent)
+        .bind::<Text, _>(value)
+        .bind::<BigInt, _>(1_i64)
+        .execute(c))
+    .map(|_| ())
+}
+
+/// Adds `delta` (1 for a new comment; -1 and 1 for a corrected label) to a comment's counts:
+/// once overall (theme '') and once per theme it touches.
+pub fn add_comment(
+    conn: &mut DbConnection,
+    team_id: &str,
+    month: &str,
+    respondent: &str,
+    sentiment: &str,
+    themes: &[&str],
+    delta: i64,
+) -> QueryResult<()> {
+    for theme in std::iter::once("").chain(themes.iter().copied()) {
+        crate::on_backend!(conn, |c| diesel::sql_query(COMMENT_SQL)
+            .bind::<Text, _>(team_id)
+            .bind::<Text, _>(month)
+            .bind::<Text, _>(respondent)
+            .bind::<Text, _>(sentiment)
+            .bind::<Text, _>(theme)
+            .bind::<BigInt, _>(delta)
+            .execute(c))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! Evidence reports, comments and exports over the API (managers and admins).
+
+use super::{ApiUser, parse_body};
+use crate::concerns::audit;
+use crate::error::AppError;
+use crate::reports::{self, Period, comments, export};
+use crate::staff::Permission;
+use crate::web::State;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl PeriodQuery {
+    /// The checked period.
+    pub fn period(&self) -> Result<Period, AppError> {
+        Period::parse(self.from.as_deref(), self.to.as_deref(), crate::db::today())
+    }
+}
+
+fn csv_response(name: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body)
+}
+
+/// `GET /api/v1/teams/{code}/report`
+pub async fn team_report(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::ViewReports)
+        .await?;
+    let period = query.period()?;
+    let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
+    let report = crate::db::run(&state.pool, move |conn| {
+        reports::report(
+            conn,
+            &catalogue,
+            &rules,
+            Some((&team.id, &team.code)),
+            period,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// `GET /api/v1/report`: every team together (admins).
+pub async fn all_teams_report(
+    user: ApiUser,
+    state: State,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !user.0.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let period = query.period()?;
+    let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
+    let report = crate::db::run(&state.pool, move |conn| {
+        reports::report(conn, &catalogue, &rules, None, period)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// `GET /api/v1/teams/{code}/report.csv`
+pub async fn team_report_csv(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::ViewReports)
+        .await?;
+    let period = query.period()?;
+    let (catalogue, rules, actor) = (
+        state.catalogue.clone(),
+        state.rules.clone(),
+        user.0.audit_label(),
+    );
+    let csv = crate::db::run(&state.pool, move |conn| {
+        let report = reports::report(
+            conn,
+            &catalogue,
+            &rules,
+            Some((&team.id, &team.code)),
+            period,
+        )?;
+        audit::record(
+            conn,
+            &actor,
+            "export.report_csv",
+            Some(&team.id),
+            &format!("from={} to={}", period.from, period.to),
+        )?;
+        export::report_csv(&report).map_err(AppError::from)
+    })
+    .await?;
+    Ok(csv_response("report.csv", csv))
+}
+
+/// `GET /api/v1/teams/{code}/answers.csv`
+pub async fn answers_csv(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::ViewReports)
+        .await?;
+    let period = query.period()?;
+    let (catalogue, min_n, actor) = (
+        state.catalogue.clone(),
+        state.rules.min_n,
+        user.0.audit_label(),
+    );
+    let csv = crate::db::run(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            "export.answers_csv",
+            Some(&team.id),
+            &format!("from={} to={}", period.from, period.to),
+        )?;
+        export::answers_csv(conn, &catalogue, &team.id, &period, min_n).map_err(AppError::from)
+    })
+    .await?;
+    Ok(csv_response("answers.csv", csv))
+}
+
+/// `GET /api/v1/teams/{code}/fft-return.csv`
+pub async fn fft_return_csv(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::ViewReports)
+        .await?;
+    let period = query.period()?;
+    let (catalogue, min_n, actor) = (
+        state.catalogue.clone(),
+        state.rules.min_n,
+        user.0.audit_label(),
+    );
+    let csv = crate::db::run(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            "export.fft_return",
+            Some(&team.id),
+            &format!("from={} to={}", period.from, period.to),
+        )?;
+        export::fft_return_csv(conn, &catalogue, Some(&team.id), &period, min_n)
+            .map_err(AppError::from)
+    })
+    .await?;
+    Ok(csv_response("fft-return.csv", csv))
+}
+
+/// `GET /api/v1/teams/{code}/comments`
+pub async fn team_comments(
+    user: ApiUser,
+    state: State,
+    code: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let team = user
+        .team(&state, code.into_inner(), Permission::ViewComments)
+        .await?;
+    let period = query.period()?;
+    let (catalogue, min_n, actor) = (
+        state.catalogue.clone(),
+        state.rules.min_n,
+        user.0.audit_label(),
+    );
+    let list = crate::db::run(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            "comments.view",
+            Some(&team.id),
+            &format!("from={} to={}", period.from, period.to),
+        )?;
+        comments::list(conn, &catalogue, &team.id, &period, min_n)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentimentChange {
+    sentiment: String,
+}
+
+/// `PATCH /api/v1/comments/{id}` with `{"sentiment": "negative"}`: a staff correction.
+pub async fn correct_comment(
+    user: ApiUser,
+    state: State,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let comment_id = id.into_inner();
+    let lookup = comment_id.clone();
+    let team_id = crate::db::run(&state.pool, move |conn| comments::team_of(conn, &lookup))
+        .await?
+        .ok_or(AppError::NotFound("comment"))?;
+    if !user.0.can(&team_id, Permission::ViewComments) {
+        return Err(if user.0.role_in(&team_id).is_some() {
+            AppError::Forbidden
+        } else {
+            AppError::NotFound("comment")
+        });
+    }
+    let change: SentimentChange = parse_body(&body)?;
+    let actor = user.0.audit_label();
+    crate::db::run(&state.pool, move |conn| {
+        comments::correct_sentiment(conn, &comment_id, &change.sentiment)?;
+        audit::record(
+            conn,
+            &actor,
+            "comment.sentiment",
+            Some(&team_id),
+            &format!("comment={comment_id} sentiment={}", change.sentiment.trim()),
+        )?;
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

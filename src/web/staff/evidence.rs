@@ -1,0 +1,436 @@
+//! The team dashboard (charts drawn as SVG), the printable fidelity evidence pack, comments,
+//! and CSV exports for signed-in managers.
+
+use super::{StaffForm, team_for};
+use crate::concerns::audit;
+use crate::error::AppError;
+use crate::reports::build::Report;
+use crate::reports::{self, Period, comments, export};
+use crate::staff::Permission;
+use crate::surveys::{Criterion, Respondent};
+use crate::teams::Team;
+use crate::web::State;
+use crate::web::charts::{self, Bar};
+use crate::web::pages::PageError;
+use crate::web::session::SignedIn;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Period and filters from the query string.
+#[derive(Deserialize)]
+pub struct EvidenceQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn indicator_label(report_value: &Value) -> &'static str {
+    match report_value.as_str() {
+        Some("agreement") => "All required sources agree",
+        Some("disagreement") => "At least one source disagrees",
+        _ => "Not enough evidence yet",
+    }
+}
+
+fn source_label(source: &str) -> &'static str {
+    Respondent::parse(source)
+        .map(Respondent::label)
+        .unwrap_or("Other")
+}
+
+/// The report as template data, with a chart and a table per criterion.
+fn criteria_view(report: &Report) -> Vec<Value> {
+    report
+        .criteria
+        .iter()
+        .map(|c| {
+            let criterion = Criterion::parse(c.criterion);
+            let bars: Vec<Bar> = c
+                .sources
+                .iter()
+                .map(|s| Bar { label: source_label(s.source).into(), pct: s.figures.agree_pct, low: s.figures.ci_low, high: s.figures.ci_high })
+                .collect();
+            let title = format!("{}: {}", c.criterion, criterion.map(Criterion::label).unwrap_or_default());
+            let indicator = serde_json::to_value(c.indicator).unwrap_or(Value::Null);
+            json!({
+                "criterion": c.criterion,
+                "label": criterion.map(Criterion::label),
+                "measure": if c.measure == "agreement" { "agree (4 or 5 of 5)" } else { "answer yes" },
+                "indicator": indicator,
+                "indicator_label": indicator_label(&indicator),
+                "missing_sources": c.missing_sources.iter().map(|s| source_label(s)).collect::<Vec<_>>(),
+                "chart": charts::percent_bars(&format!("chart-{}", c.criterion), &title, &bars, report.threshold_pct),
+                "sources": c.sources.iter().map(|s| json!({
+                    "source": source_label(s.source),
+                    "n": s.figures.n, "agree": s.figures.agree, "agree_pct": s.figures.agree_pct,
+                    "ci_low": s.figures.ci_low, "ci_high": s.figures.ci_high, "suppressed": s.figures.suppressed,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+fn report_view(team: &Team, period: &Period, report: &Report) -> Value {
+    let fft_months: Vec<(String, Option<f64>)> = report
+        .fft_trend
+        .iter()
+        .map(|m| (m.month.clone(), m.figures.positive_pct))
+        .collect();
+    let sentiment_months: Vec<(String, Option<[u32; 3]>)> = report
+        .sentiment_by_month
+        .iter()
+        .map(|m| {
+            let c = &m.counts;
+            (
+                m.month.clone(),
+                c.comments.map(|_| {
+                    [
+                        c.positive.unwrap_or(0),
+                        c.neutral.unwrap_or(0),
+                        c.negative.unwrap_or(0),
+                    ]
+                }),
+            )
+        })
+        .collect();
+    let theme_rows: Vec<(String, Option<[u32; 3]>)> = report
+        .themes
+        .iter()
+        .map(|t| {
+            let c = &t.counts;
+            (
+                t.label.clone(),
+                c.comments.map(|_| {
+                    [
+                        c.positive.unwrap_or(0),
+                        c.neutral.unwrap_or(0),
+                        c.negative.unwrap_or(0),
+                    ]
+                }),
+            )
+        })
+        .collect();
+    json!({
+        "team": team,
+        "from": period.from.to_string(),
+        "to": period.to.to_string(),
+        "note": report.note,
+        "threshold_pct": report.threshold_pct,
+        "min_n": report.min_n,
+        "responses": Respondent::ALL.iter().map(|r| json!({ "group": r.label(), "count": report.responses.get(r.as_str()).cloned().unwrap_or(Value::Null) })).collect::<Vec<_>>(),
+        "responses_total": report.responses.get("total").cloned().unwrap_or(Value::Null),
+        "invitations_issued": report.invitations_issued,
+        "response_rate_pct": report.response_rate_pct,
+        "criteria": criteria_view(report),
+        "fft": report.fft,
+        "fft_chart": charts::month_bars("chart-fft", "Friends and Family Test: % positive by month", &fft_months),
+        "fft_trend": report.fft_trend.iter().map(|m| json!({ "month": m.month, "total": m.figures.total, "positive_pct": m.figures.positive_pct, "negative_pct": m.figures.negative_pct })).collect::<Vec<_>>(),
+        "sentiment": report.sentiment,
+        "sentiment_chart": charts::sentiment_rows("chart-sentiment", "Comments by month and sentiment", &sentiment_months),
+        "sentiment_by_month": report.sentiment_by_month.iter().map(|m| json!({ "month": m.month, "counts": m.counts })).collect::<Vec<_>>(),
+        "themes_chart": charts::sentiment_rows("chart-themes", "Comments by theme and sentiment", &theme_rows),
+        "themes": report.themes.iter().map(|t| json!({ "label": t.label, "counts": t.counts })).collect::<Vec<_>>(),
+        "feedback_action": report.feedback_action,
+    })
+}
+
+async fn load_report(state: &State, team: &Team, period: Period) -> Result<Report, AppError> {
+    let (catalogue, rules, id, code) = (
+        state.catalogue.clone(),
+        state.rules.clone(),
+        team.id.clone(),
+        team.code.clone(),
+    );
+    crate::db::run(&state.pool, move |conn| {
+        reports::report(conn, &catalogue, &rules, Some((&id, &code)), period)
+    })
+    .await
+}
+
+/// The dashboard.
+pub async fn dashboard(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    query: web::Query<EvidenceQuery>,
+) -> Result<HttpResponse, PageError> {
+    let team = team_for(
+        &state,
+        &signed_in,
+        code.into_inner(),
+        Permission::ViewReports,
+    )
+    .await?;
+    let period = Period::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        crate::db::today(),
+    )?;
+    let report = load_report(&state, &team, period).await?;
+    let mut context = report_view(&team, &period, &report);
+    context["title"] = json!(format!("Dashboard: {}", team.name));
+    Ok(state.page(
+        "pages/dashboard",
+        StatusCode::OK,
+        context,
+        &signed_in.chrome(),
+    ))
+}
+
+/// Criteria each theme speaks to, for picking representative comments in the pack.
+fn themes_for(criterion: &str) -> &'static [&'static str] {
+    match criterion {
+        "13e" => &["family"],
+        "20b" => &["kindness", "practical"],
+        "21d" => &["communication", "family"],
+        "22d" => &["kindness"],
+        "26e" => &["discharge"],
+        "34e" => &["practical", "continuity"],
+        _ => &[],
+    }
+}
+
+/// The printable evidence pack: a page per criterion, with comments when not suppressed, and
+/// the concerns and actions for 22c.
+pub async fn evidence_pack(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    query: web::Query<EvidenceQuery>,
+) -> Result<HttpResponse, PageError> {
+    let team = team_for(
+        &state,
+        &signed_in,
+        code.into_inner(),
+        Permission::ViewReports,
+    )
+    .await?;
+    let period = Period::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        crate::db::today(),
+    )?;
+    let report = load_report(&state, &team, period).await?;
+    let (catalogue, min_n, team_id, actor) = (
+        state.catalogue.clone(),
+        state.rules.min_n,
+        team.id.clone(),
+        signed_in.user.audit_label(),
+    );
+    let (listed, concerns) = crate::db::run(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            "comments.view",
+            Some(&team_id),
+            "evidence pack",
+        )?;
+        let listed = comments::list(conn, &catalogue, &team_id, &period, min_n)?;
+        let concerns =
+            crate::concerns::list(conn, &team_id, &crate::concerns::ConcernFilter::default())?;
+        Ok::<_, diesel::result::Error>((listed, concerns))
+    })
+    .await?;
+    let mut context = report_view(&team, &period, &report);
+    if let Some(criteria) = context["criteria"].as_array_mut() {
+        for c in criteria {
+            let code = c["criterion"].as_str().unwrap_or_default().to_string();
+            let wanted = themes_for(&code);
+            let picked: Vec<&str> = listed
+                .comments
+                .iter()
+                .filter(|m| m.themes.iter().any(|t| wanted.contains(&t.as_str())))
+                .take(3)
+                .map(|m| m.text.as_str())
+                .collect();
+            c["comments"] = json!(picked);
+        }
+    }
+    let today = crate::db::today();
+    context["concerns"] = json!(concerns
+        .iter()
+        .filter(|c| c.raised_on >= period.from && c.raised_on <= period.to)
+        .map(|c| json!({
+            "month": c.month, "source": c.source.label(), "summary": c.summary, "status": c.status,
+            "actions": c.actions.iter().map(|a| json!({ "description": a.description, "owner": a.owner, "due_on": a.due_on, "status": a.status().label(), "overdue": a.is_overdue(today), "outcome": a.outcome })).collect::<Vec<_>>(),
+        }))
+        .collect::<Vec<_>>());
+    context["withheld_groups"] = json!(
+        listed
+            .withheld_groups
+            .iter()
+            .map(|g| source_label(g))
+            .collect::<Vec<_>>()
+    );
+    context["title"] = json!(format!("Fidelity evidence pack: {}", team.name));
+    Ok(state.page(
+        "pages/evidence_pack",
+        StatusCode::OK,
+        context,
+        &signed_in.chrome(),
+    ))
+}
+
+fn sentiment_options(current: &str) -> Vec<Value> {
+    ["positive", "neutral", "negative"]
+        .iter()
+        .map(|o| json!({ "value": o, "selected": *o == current }))
+        .collect()
+}
+
+/// The team's comments, with sentiment corrections.
+pub async fn comments_page(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    query: web::Query<EvidenceQuery>,
+) -> Result<HttpResponse, PageError> {
+    let team = team_for(
+        &state,
+        &signed_in,
+        code.into_inner(),
+        Permission::ViewComments,
+    )
+    .await?;
+    let period = Period::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        crate::db::today(),
+    )?;
+    let (catalogue, min_n, team_id, actor) = (
+        state.catalogue.clone(),
+        state.rules.min_n,
+        team.id.clone(),
+        signed_in.user.audit_label(),
+    );
+    let listed = crate::db::run(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            "comments.view",
+            Some(&team_id),
+            &format!("from={} to={}", period.from, period.to),
+        )?;
+        comments::list(conn, &catalogue, &team_id, &period, min_n)
+    })
+    .await?;
+    let context = json!({
+        "title": format!("Comments: {}", team.name),
+        "team": team,
+        "from": period.from.to_string(),
+        "to": period.to.to_string(),
+        "min_n": min_n,
+        "withheld_groups": listed.withheld_groups.iter().map(|g| source_label(g)).collect::<Vec<_>>(),
+        "comments": listed.comments.iter().map(|c| json!({
+            "id": c.id, "group": source_label(&c.group), "month": c.month, "question": c.question, "text": c.text,
+            "themes": c.themes.join(", "), "urgent": c.urgent, "corrected": c.sentiment_corrected, "sentiment": c.sentiment,
+            "options": sentiment_options(&c.sentiment),
+        })).collect::<Vec<_>>(),
+    });
+    Ok(state.page(
+        "pages/comments",
+        StatusCode::OK,
+        context,
+        &signed_in.chrome(),
+    ))
+}
+
+/// Corrects a comment's sentiment label.
+pub async fn correct_sentiment(
+    state: State,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let comment_id = id.into_inner();
+    let lookup = comment_id.clone();
+    let team_id = crate::db::run(&state.pool, move |conn| comments::team_of(conn, &lookup))
+        .await?
+        .ok_or(AppError::NotFound("comment"))?;
+    if !signed_in.user.can(&team_id, Permission::ViewComments) {
+        let e = if signed_in.user.role_in(&team_id).is_some() {
+            AppError::Forbidden
+        } else {
+            AppError::NotFound("comment")
+        };
+        return Err(e.into());
+    }
+    let form = StaffForm::checked(&signed_in, form)?;
+    let label = form.get("sentiment").to_string();
+    let actor = signed_in.user.audit_label();
+    let audit_team = team_id.clone();
+    let team = crate::db::run(&state.pool, move |conn| {
+        comments::correct_sentiment(conn, &comment_id, &label)?;
+        audit::record(
+            conn,
+            &actor,
+            "comment.sentiment",
+            Some(&audit_team),
+            &format!("comment={comment_id} sentiment={}", label.trim()),
+        )?;
+        Ok::<_, AppError>(crate::teams::find(conn, &audit_team)?)
+    })
+    .await?
+    .ok_or(AppError::NotFound("team"))?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, format!("/staff/teams/{}/comments", team.code)))
+        .finish())
+}
+
+/// CSV downloads for signed-in managers: `report`, `answers` or `fft-return`.
+pub async fn export_csv(
+    state: State,
+    signed_in: SignedIn,
+    path: web::Path<(String, String)>,
+    query: web::Query<EvidenceQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (code, which) = path.into_inner();
+    let team = team_for(&state, &signed_in, code, Permission::ViewReports).await?;
+    let period = Period::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        crate::db::today(),
+    )?;
+    let (catalogue, rules, actor) = (
+        state.catalogue.clone(),
+        state.rules.clone(),
+        signed_in.user.audit_label(),
+    );
+    let name = which.clone();
+    let csv = crate::db::run(&state.pool, move |conn| {
+        let body = match which.as_str() {
+            "report.csv" => export::report_csv(&reports::report(
+                conn,
+                &catalogue,
+                &rules,
+                Some((&team.id, &team.code)),
+                period,
+            )?)?,
+            "answers.csv" => export::answers_csv(conn, &catalogue, &team.id, &period, rules.min_n)?,
+            "fft-return.csv" => {
+                export::fft_return_csv(conn, &catalogue, Some(&team.id), &period, rules.min_n)?
+            }
+            _ => return Err(AppError::NotFound("export")),
+        };
+        audit::record(
+            conn,
+            &actor,
+            "export.csv",
+            Some(&team.id),
+            &format!("file={which} from={} to={}", period.from, period.to),
+        )?;
+        Ok(body)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(csv))
+}

@@ -1,0 +1,554 @@
+//! The evidence report end to end: chosen answers through the survey pages, concerns and
+//! actions through the API, then every figure in the JSON and the CSV, worked out by hand.
+
+use crate::helpers::{TestApp, full_answers, spawn_app};
+use crt_feedback::staff::Role;
+use serde_json::{Value, json};
+
+async fn question_for(app: &TestApp, key: &str, slug: &str, criterion: &str) -> String {
+    let surveys: Value = app
+        .client
+        .get(app.url("/api/v1/surveys"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let survey = surveys["surveys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slug"] == slug)
+        .unwrap()
+        .clone();
+    survey["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["criterion"] == criterion)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn answer(app: &TestApp, key: &str, slug: &str, overrides: &[(&str, &str)]) {
+    let (url, _) = app.issue_links(key, "NORTH", slug, 1).await.remove(0);
+    let mut answers = full_answers(app, key, slug).await;
+    for (q, v) in overrides {
+        answers.retain(|(k, _)| k != q);
+        if !v.is_empty() {
+            answers.push((q.to_string(), v.to_string()));
+        }
+    }
+    let res = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{overrides:?}");
+}
+
+async fn report(app: &TestApp, key: &str) -> Value {
+    let res = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/report"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[actix_web::test]
+async fn every_figure_in_the_report_matches_the_answers_given() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let kind = question_for(&app, &key, "service-user", "22d").await;
+    // Six service users: FFT 5,5,4,3,2,don't know; 22d 5,4,4,3,2,don't know.
+    let fft = ["5", "5", "4", "3", "2", "dont_know"];
+    let staff_kind = ["5", "4", "4", "3", "2", "dont_know"];
+    for i in 0..6 {
+        answer(
+            &app,
+            &key,
+            "service-user",
+            &[("fft", fft[i]), (&kind, staff_kind[i])],
+        )
+        .await;
+    }
+    // Two carers: too few to show. Five staff.
+    answer(&app, &key, "carer", &[]).await;
+    answer(&app, &key, "carer", &[]).await;
+    for _ in 0..5 {
+        answer(&app, &key, "staff", &[]).await;
+    }
+
+    let r = report(&app, &key).await;
+    assert_eq!(r["responses"]["service_user"], 6);
+    assert_eq!(
+        r["responses"]["carer"],
+        Value::Null,
+        "2 carers is a small number"
+    );
+    assert_eq!(
+        r["responses"]["staff"],
+        Value::Null,
+        "hidden too, or carers = total - the rest"
+    );
+    assert_eq!(r["responses"]["partner"], 0);
+    assert_eq!(r["responses"]["total"], 13);
+    assert_eq!(r["invitations_issued"], 13);
+
+    let c22d = r["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["criterion"] == "22d")
+        .unwrap();
+    let su = c22d["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "service_user")
+        .unwrap();
+    assert_eq!(su["n"], 5, "don't know is left out");
+    assert_eq!(su["agree"], 3);
+    assert_eq!(su["agree_pct"], 60.0);
+    assert_eq!(su["ci_low"], 23.1);
+    assert_eq!(su["ci_high"], 88.2);
+    assert_eq!(su["suppressed"], false);
+    let carer = c22d["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "carer")
+        .unwrap();
+    assert_eq!(carer["n"], Value::Null);
+    assert_eq!(carer["agree_pct"], Value::Null);
+    assert_eq!(carer["suppressed"], true);
+    assert_eq!(
+        c22d["indicator"], "disagreement",
+        "service users at 60% are below 80%"
+    );
+
+    let staff = c22d["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "staff")
+        .unwrap();
+    assert_eq!(
+        (
+            staff["n"].clone(),
+            staff["agree_pct"].clone(),
+            staff["ci_low"].clone()
+        ),
+        (json!(5), json!(100.0), json!(56.6))
+    );
+    let c13e = r["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["criterion"] == "13e")
+        .unwrap();
+    assert_eq!(
+        c13e["indicator"], "insufficient_evidence",
+        "service users and staff agree; carers are too few"
+    );
+    assert_eq!(c13e["missing_sources"], json!(["carer"]));
+
+    // The FFT counts service users and carers (both answered "good").
+    assert_eq!(r["fft"]["total"], 8);
+    assert_eq!(r["fft"]["very_good"], 2);
+    assert_eq!(r["fft"]["good"], 3);
+    assert_eq!(r["fft"]["neither"], 1);
+    assert_eq!(r["fft"]["poor"], 1);
+    assert_eq!(r["fft"]["very_poor"], 0);
+    assert_eq!(r["fft"]["dont_know"], 1);
+    assert_eq!(
+        r["fft"]["positive_pct"], 62.5,
+        "5 of 8, don't know included in the denominator"
+    );
+    assert_eq!(r["fft"]["negative_pct"], 12.5);
+
+    // 22c: the poor FFT answer raised a concern; log a complaint and act on it.
+    let complaint: Value = app
+        .client
+        .post(app.url("/api/v1/teams/NORTH/concerns"))
+        .bearer_auth(&key)
+        .json(&json!({"summary": "Late visits", "source": "complaint"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let action: Value = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/concerns/{}/actions",
+            complaint["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&key)
+        .json(&json!({"description": "Text when late", "owner": "Lead", "due_on": "2099-01-01"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    app.client
+        .patch(app.url(&format!(
+            "/api/v1/actions/{}",
+            action["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&key)
+        .json(&json!({"status": "done", "outcome": "Texts sent"}))
+        .send()
+        .await
+        .unwrap();
+    let r = report(&app, &key).await;
+    let fa = &r["feedback_action"];
+    assert_eq!(fa["service_user_responses"], 6);
+    assert_eq!(
+        fa["latest_response_on"],
+        chrono::Utc::now().date_naive().to_string()
+    );
+    assert_eq!(fa["concerns"], 2);
+    assert_eq!(fa["concerns_with_action"], 1);
+    assert_eq!(fa["actions"], 1);
+    assert_eq!(fa["actions_done"], 1);
+    assert_eq!(fa["median_days_to_first_action"], 0.0);
+    assert_eq!(fa["overdue_actions"], 0);
+
+    // The CSV says the same.
+    let csv = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/report.csv"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l == "criteria,22d,service_user,5,3,60.0,23.1,88.2,disagreement,false"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l == "criteria,22d,carer,,,,,,disagreement,true"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l == "fft,positive_pct,,,,62.5,,,,false"),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l == "responses,carer,,,,,,,,true"),
+        "{text}"
+    );
+}
+
+#[actix_web::test]
+async fn comments_are_shown_only_for_groups_of_five_and_corrections_count() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    for _ in 0..5 {
+        answer(
+            &app,
+            &key,
+            "service-user",
+            &[("fft_reason", "Nobody called me back for three days")],
+        )
+        .await;
+    }
+    answer(
+        &app,
+        &key,
+        "carer",
+        &[("fft_reason", "A carer's very identifiable story")],
+    )
+    .await;
+    let list: Value = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/comments"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let comments = list["comments"].as_array().unwrap();
+    assert!(
+        comments.iter().all(|c| c["group"] == "service_user"),
+        "{list}"
+    );
+    assert!(!list.to_string().contains("identifiable"));
+    assert_eq!(list["withheld_groups"], json!(["carer"]));
+    let complaint = comments
+        .iter()
+        .find(|c| c["text"] == "Nobody called me back for three days")
+        .unwrap();
+    assert_eq!(complaint["sentiment"], "negative");
+    assert!(
+        complaint["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "waiting" || t == "communication"),
+        "{complaint}"
+    );
+
+    let negative = |app: &TestApp| -> i64 {
+        use crt_feedback::db::schema::comment_totals::dsl::*;
+        use diesel::prelude::*;
+        comment_totals
+            .filter(sentiment.eq("negative"))
+            .filter(theme.eq(""))
+            .select(count)
+            .load::<i64>(&mut app.conn())
+            .unwrap()
+            .iter()
+            .sum()
+    };
+    let negative_before = negative(&app);
+    assert_eq!(negative_before, 5);
+    let res = app
+        .client
+        .patch(app.url(&format!(
+            "/api/v1/comments/{}",
+            complaint["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&key)
+        .json(&json!({"sentiment": "neutral"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(negative(&app), 4, "the correction counts in the totals");
+    let list: Value = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/comments"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let corrected = list["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == complaint["id"])
+        .unwrap();
+    assert_eq!(
+        (
+            corrected["sentiment"].clone(),
+            corrected["sentiment_corrected"].clone()
+        ),
+        (json!("neutral"), json!(true))
+    );
+    let bad = app
+        .client
+        .patch(app.url(&format!(
+            "/api/v1/comments/{}",
+            complaint["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&key)
+        .json(&json!({"sentiment": "furious"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+#[actix_web::test]
+async fn reports_and_exports_need_a_manager_of_the_team() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    app.add_team("SOUTH");
+    let clinician = app.add_user("c@example.org", Some(Role::Clinician), &["NORTH"]);
+    let south = app.add_user("s@example.org", Some(Role::Manager), &["SOUTH"]);
+    for path in [
+        "report",
+        "report.csv",
+        "answers.csv",
+        "fft-return.csv",
+        "comments",
+    ] {
+        for key in [&clinician, &south] {
+            let res = app
+                .client
+                .get(app.url(&format!("/api/v1/teams/NORTH/{path}")))
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{path}");
+        }
+    }
+    let res = app
+        .client
+        .get(app.url("/api/v1/teams/SOUTH/report?from=2026-13-01"))
+        .bearer_auth(&south)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "from");
+}
+
+#[actix_web::test]
+async fn the_fft_return_and_the_tidy_answers_export_hold_no_identifiers() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    for v in ["5", "4", "4", "2", "1"] {
+        answer(&app, &key, "service-user", &[("fft", v)]).await;
+    }
+    let month = chrono::Utc::now().date_naive().format("%Y-%m").to_string();
+    let fft = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/fft-return.csv"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fft.lines()
+            .any(|l| l == format!("NORTH,{month},1,2,0,1,1,0,5,0,0,0,0,5,0,false")),
+        "{fft}"
+    );
+    let answers = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/answers.csv"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let header = answers.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "team,month,respondent,channel,questionnaire,version,question_id,question_type,criterion,value"
+    );
+    assert_eq!(
+        answers.lines().filter(|l| l.contains(",fft,fft,")).count(),
+        5,
+        "{answers}"
+    );
+    assert!(
+        !answers.contains("The team were kind"),
+        "free text is not exported"
+    );
+}
+
+#[actix_web::test]
+async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisation() {
+    let app = crate::helpers::spawn_app().await;
+    let catalogue = crt_feedback::surveys::Catalogue::new(
+        crt_feedback::surveys::load_definitions(None).unwrap(),
+    );
+    let themes = crt_feedback::analysis::themes::default_themes();
+    assert!(crt_feedback::demo::load(&mut app.conn(), &catalogue, &themes).unwrap());
+    assert!(
+        !crt_feedback::demo::load(&mut app.conn(), &catalogue, &themes).unwrap(),
+        "loads once"
+    );
+    let browser = app.browser();
+    let page = browser
+        .get(app.url("/staff/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = browser
+        .post(app.url("/staff/sign-in"))
+        .form(&[
+            ("email", crt_feedback::demo::DEMO_EMAIL),
+            ("password", crt_feedback::demo::DEMO_PASSWORD),
+            ("csrf_token", &crate::helpers::csrf_from(&page)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let dashboard = browser
+        .get(app.url("/staff/teams/DEMO-NORTH/dashboard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dashboard.status(), 200);
+    let html = dashboard.text().await.unwrap();
+    for needle in [
+        "<svg",
+        "<title id=\"chart-22d-t\">",
+        "<desc id=\"chart-fft-d\">",
+        "Friends and Family Test",
+        "Acting on feedback (22c)",
+    ] {
+        assert!(html.contains(needle), "dashboard lacks {needle}");
+    }
+    let pack = browser
+        .get(app.url("/staff/teams/DEMO-NORTH/evidence"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pack.status(), 200);
+    let html = pack.text().await.unwrap();
+    assert_eq!(
+        html.matches("class=\"pack-page\"").count(),
+        2 + 13,
+        "an intro, a page per criterion and 22c"
+    );
+    assert!(html.contains("Calls not returned at weekends"));
+    assert!(html.contains("What people said"));
+    let comments = browser
+        .get(app.url("/staff/teams/DEMO-NORTH/comments"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(comments.status(), 200);
+    let csv = browser
+        .get(app.url("/staff/teams/DEMO-NORTH/exports/fft-return.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.text().await.unwrap().lines().count() >= 12,
+        "a row a month"
+    );
+    let report: Value = {
+        let key = app.add_user("m2@example.org", Some(Role::Manager), &["DEMO-NORTH"]);
+        app.client
+            .get(app.url("/api/v1/teams/DEMO-NORTH/report"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    assert!(
+        report["fft"]["total"].as_u64().unwrap() > 300,
+        "{}",
+        report["fft"]
+    );
+    assert!(report["sentiment"]["comments"].as_u64().unwrap() > 50);
+}
