@@ -58,6 +58,18 @@ enum Command {
         #[command(subcommand)]
         command: SurveysCommand,
     },
+    /// Time the team report as stored responses grow (fresh databases; nothing else touched).
+    BenchReport {
+        /// Numbers of stored responses to time the report at.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+        sizes: Vec<u64>,
+        /// Timed runs at each size.
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// Use databases on this PostgreSQL server instead of SQLite files.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Issue invitations: printable links with codes, or emails through the outbox.
     Invite {
         #[arg(long)]
@@ -168,6 +180,20 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                 tracing::info!(port = app.port(), "listening");
                 app.run_until_stopped().await.map_err(anyhow::Error::from)
             })
+        }
+        Command::BenchReport {
+            sizes,
+            runs,
+            postgres,
+        } => {
+            println!("responses\tset-up (s)\treport median (ms)\treport p95 (ms)");
+            for t in crate::bench::run(&sizes, runs.max(1), postgres.as_deref())? {
+                println!(
+                    "{}\t{:.1}\t{:.2}\t{:.2}",
+                    t.responses, t.setup_seconds, t.median_ms, t.p95_ms
+                );
+            }
+            Ok(())
         }
         Command::Migrate => {
             Services::open(&settings)?;

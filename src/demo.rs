@@ -21,22 +21,22 @@ pub const DEMO_EMAIL: &str = "demo.manager@example.org";
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
 
 /// A small deterministic generator, so every demo database looks the same.
-struct Dice(u64);
+pub(crate) struct Dice(pub(crate) u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         // xorshift64*: enough for demo data, and reproducible.
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }
 
-const COMMENTS: &[&str] = &[
+pub(crate) const COMMENTS: &[&str] = &[
     "The staff were kind and treated me with respect every time they came.",
     "Nobody called me back for three days when I rang the team.",
     "They listened to my family and included my mum in the plans.",
@@ -71,7 +71,7 @@ fn pick_scale(d: &mut Dice, goodness: u64) -> String {
     v.to_string()
 }
 
-fn answers_for(version: &SurveyVersion, d: &mut Dice, goodness: u64) -> Vec<Answer> {
+pub(crate) fn answers_for(version: &SurveyVersion, d: &mut Dice, goodness: u64) -> Vec<Answer> {
     let mut out = Vec::new();
     for q in &version.survey.questions {
         let value = match q.kind {

@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod answering;
+pub mod bench;
 pub mod cli;
 pub mod concerns;
 pub mod config;

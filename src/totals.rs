@@ -60,13 +60,23 @@ pub fn add_response(
     key: &TotalsKey<'_>,
     channel: &str,
 ) -> QueryResult<()> {
+    add_response_count(conn, key, channel, 1)
+}
+
+/// Counts `count` responses at once (bulk loads such as the benchmark).
+pub fn add_response_count(
+    conn: &mut DbConnection,
+    key: &TotalsKey<'_>,
+    channel: &str,
+    count: i64,
+) -> QueryResult<()> {
     crate::on_backend!(conn, |c| diesel::sql_query(RESPONSE_SQL)
         .bind::<Text, _>(key.team_id)
         .bind::<Text, _>(key.month)
         .bind::<Text, _>(key.survey_version_id)
         .bind::<Text, _>(key.respondent)
         .bind::<Text, _>(channel)
-        .bind::<BigInt, _>(1_i64)
+        .bind::<BigInt, _>(count)
         .execute(c))
     .map(|_| ())
 }
@@ -78,6 +88,17 @@ pub fn add_answer(
     question_id: &str,
     value: &str,
 ) -> QueryResult<()> {
+    add_answer_count(conn, key, question_id, value, 1)
+}
+
+/// Counts `count` answers with the same value at once.
+pub fn add_answer_count(
+    conn: &mut DbConnection,
+    key: &TotalsKey<'_>,
+    question_id: &str,
+    value: &str,
+    count: i64,
+) -> QueryResult<()> {
     crate::on_backend!(conn, |c| diesel::sql_query(ANSWER_SQL)
         .bind::<Text, _>(key.team_id)
         .bind::<Text, _>(key.month)
@@ -85,7 +106,7 @@ pub fn add_answer(
         .bind::<Text, _>(question_id)
         .bind::<Text, _>(key.respondent)
         .bind::<Text, _>(value)
-        .bind::<BigInt, _>(1_i64)
+        .bind::<BigInt, _>(count)
         .execute(c))
     .map(|_| ())
 }
@@ -102,14 +123,28 @@ pub fn add_comment(
     delta: i64,
 ) -> QueryResult<()> {
     for theme in std::iter::once("").chain(themes.iter().copied()) {
-        crate::on_backend!(conn, |c| diesel::sql_query(COMMENT_SQL)
-            .bind::<Text, _>(team_id)
-            .bind::<Text, _>(month)
-            .bind::<Text, _>(respondent)
-            .bind::<Text, _>(sentiment)
-            .bind::<Text, _>(theme)
-            .bind::<BigInt, _>(delta)
-            .execute(c))?;
+        add_comment_count(conn, team_id, month, respondent, sentiment, theme, delta)?;
     }
     Ok(())
+}
+
+/// Adds `delta` to one (month, group, sentiment, theme) cell.
+pub fn add_comment_count(
+    conn: &mut DbConnection,
+    team_id: &str,
+    month: &str,
+    respondent: &str,
+    sentiment: &str,
+    theme: &str,
+    delta: i64,
+) -> QueryResult<()> {
+    crate::on_backend!(conn, |c| diesel::sql_query(COMMENT_SQL)
+        .bind::<Text, _>(team_id)
+        .bind::<Text, _>(month)
+        .bind::<Text, _>(respondent)
+        .bind::<Text, _>(sentiment)
+        .bind::<Text, _>(theme)
+        .bind::<BigInt, _>(delta)
+        .execute(c))
+    .map(|_| ())
 }

@@ -1,0 +1,255 @@
+//! `crt-feedback bench-report`: how long the team report takes as stored responses grow.
+//!
+//! For each size it makes a fresh database, stores that many responses (spread over twelve
+//! months and the four groups, with realistic answers and comments) together with the running
+//! totals the service keeps, then times the report. Answer rows are not written: the report
+//! never reads them, and writing a million responses' answers would only slow the set-up.
+
+use crate::analysis::sentiment;
+use crate::analysis::themes;
+use crate::db::schema::responses;
+use crate::db::{self, DatabaseUrl, DbConnection};
+use crate::demo::{Dice, answers_for};
+use crate::reports::{self, Period, rules::EvidenceRules};
+use crate::surveys::answers::AnswerValue;
+use crate::surveys::{Catalogue, Respondent, SurveyVersion};
+use crate::teams::{self, TeamCode};
+use crate::totals::{self, TotalsKey};
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Timings for one size.
+#[derive(Debug)]
+pub struct ReportTiming {
+    pub responses: u64,
+    pub setup_seconds: f64,
+    pub median_ms: f64,
+    pub p95_ms: f64,
+}
+
+fn fill(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+    team_id: &str,
+    n: u64,
+) -> anyhow::Result<()> {
+    let versions: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
+    let rules = EvidenceRules::default();
+    let today = db::today();
+    let days = (today - period.from).num_days() + 1;
+    let mut dice = Dice(0xBE7C_4A11_0000_0001 ^ n);
+    let mut response_totals: HashMap<(String, String, Respondent, &'static str), i64> =
+        HashMap::new();
+    let mut answer_totals: HashMap<(String, String, Respondent, String, String), i64> =
+        HashMap::new();
+    let mut comment_totals: HashMap<(String, Respondent, &'static str, String), i64> =
+        HashMap::new();
+    let batch = 10_000;
+    let mut done = 0;
+    while done < n {
+        let upto = (done + batch).min(n);
+        conn.transaction(|conn| {
+            for i in done..upto {
+                let received_on = today - TimeDelta::days(i as i64 * days / n.max(1) as i64);
+                let month = totals::month_of(received_on);
+                let respondent = match dice.below(100) {
+                    0..=49 => Respondent::ServiceUser,
+                    50..=74 => Respondent::Carer,
+                    75..=89 => Respondent::Staff,
+                    _ => Respondent::Partner,
+                };
+                let Some(version) = versions.iter().find(|v| v.survey.respondent == respondent)
+                else {
+                    continue;
+                };
+                let channel = ["email", "printed", "other"][dice.below(3) as usize];
+                diesel::insert_into(responses::table)
+                    .values((
+                        responses::id.eq(uuid::Uuid::new_v4().to_string()),
+                        responses::team_id.eq(team_id),
+                        responses::survey_version_id.eq(&version.id),
+                        responses::respondent.eq(respondent.as_str()),
+                        responses::channel.eq(channel),
+                        responses::received_on.eq(received_on),
+                    ))
+                    .execute(conn)?;
+                *response_totals
+                    .entry((month.clone(), version.id.clone(), respondent, channel))
+                    .or_default() += 1;
+                for answer in answers_for(version, &mut dice, 3) {
+                    match &answer.value {
+                        AnswerValue::Text(text) => {
+                            let feeling = sentiment::classify(text).as_str();
+                            for theme in std::iter::once(String::new())
+                                .chain(themes::tag(text, &rules.themes))
+                            {
+                                *comment_totals
+                                    .entry((month.clone(), respondent, feeling, theme))
+                                    .or_default() += 1;
+                            }
+                        }
+                        value => {
+                            *answer_totals
+                                .entry((
+                                    month.clone(),
+                                    version.id.clone(),
+                                    respondent,
+                                    answer.question_id.clone(),
+                                    value.stored(),
+                                ))
+                                .or_default() += 1;
+                        }
+                    }
+                }
+            }
+            diesel::QueryResult::Ok(())
+        })?;
+        done = upto;
+    }
+    conn.transaction(|conn| {
+        for ((month, version, respondent, channel), count) in &response_totals {
+            let key = TotalsKey {
+                team_id,
+                month,
+                survey_version_id: version,
+                respondent: respondent.as_str(),
+            };
+            totals::add_response_count(conn, &key, channel, *count)?;
+        }
+        for ((month, version, respondent, question, value), count) in &answer_totals {
+            let key = TotalsKey {
+                team_id,
+                month,
+                survey_version_id: version,
+                respondent: respondent.as_str(),
+            };
+            totals::add_answer_count(conn, &key, question, value, *count)?;
+        }
+        for ((month, respondent, feeling, theme), count) in &comment_totals {
+            totals::add_comment_count(
+                conn,
+                team_id,
+                month,
+                respondent.as_str(),
+                feeling,
+                theme,
+                *count,
+            )?;
+        }
+        diesel::QueryResult::Ok(())
+    })?;
+    Ok(())
+}
+
+/// Times the report at each size; `database` is a PostgreSQL server URL, or None for SQLite
+/// files in a temporary folder.
+pub fn run(
+    sizes: &[u64],
+    runs: usize,
+    postgres: Option<&str>,
+) -> anyhow::Result<Vec<ReportTiming>> {
+    let catalogue = Catalogue::new(
+        crate::surveys::load_definitions(None).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    );
+    let rules = EvidenceRules::default();
+    let dir = tempfile_dir()?;
+    let mut out = Vec::new();
+    for &n in sizes {
+        let (url, cleanup) = match postgres {
+            Some(admin) => {
+                let name = format!("crt_bench_{}", uuid::Uuid::new_v4().simple());
+                let mut admin_conn = db::establish(&DatabaseUrl::parse(admin)?)?;
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut admin_conn,
+                    &format!("CREATE DATABASE {name}"),
+                )?;
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+                (format!("{base}/{name}"), Some((admin.to_string(), name)))
+            }
+            None => (format!("sqlite://{}/bench-{n}.db", dir.display()), None),
+        };
+        let mut conn = db::establish(&DatabaseUrl::parse(&url)?)?;
+        db::run_migrations(&mut conn)?;
+        catalogue.sync(&mut conn)?;
+        let team = teams::add(
+            &mut conn,
+            &TeamCode::parse("BENCH").map_err(anyhow::Error::msg)?,
+            "Bench team",
+        )?;
+        let period = Period::parse(None, None, db::today())?;
+        let started = Instant::now();
+        fill(&mut conn, &catalogue, &team.id, n, &period)?;
+        if postgres.is_some() {
+            // What autovacuum does after a bulk load; without it the planner still thinks the
+            // tables are empty and scans them.
+            diesel::connection::SimpleConnection::batch_execute(&mut conn, "ANALYZE")?;
+        }
+        let setup_seconds = started.elapsed().as_secs_f64();
+        // The figures must account for every stored response, or the timing means nothing.
+        let check = reports::report(
+            &mut conn,
+            &catalogue,
+            &rules,
+            Some((&team.id, &team.code)),
+            period,
+        )?;
+        let counted = check
+            .responses
+            .get("total")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        anyhow::ensure!(
+            counted == n,
+            "the report counted {counted} responses, but {n} were stored"
+        );
+        for _ in 0..3 {
+            reports::report(
+                &mut conn,
+                &catalogue,
+                &rules,
+                Some((&team.id, &team.code)),
+                period,
+            )?;
+        }
+        let mut times: Vec<f64> = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                let _ = reports::report(
+                    &mut conn,
+                    &catalogue,
+                    &rules,
+                    Some((&team.id, &team.code)),
+                    period,
+                );
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+        out.push(ReportTiming {
+            responses: n,
+            setup_seconds,
+            median_ms: at(0.5),
+            p95_ms: at(0.95),
+        });
+        drop(conn);
+        if let Some((admin, name)) = cleanup {
+            let mut admin_conn = db::establish(&DatabaseUrl::parse(&admin)?)?;
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut admin_conn,
+                &format!("DROP DATABASE {name} WITH (FORCE)"),
+            )?;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(out)
+}
+
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("crt-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
