@@ -35,6 +35,7 @@ fn fill(
     catalogue: &Catalogue,
     team_id: &str,
     n: u64,
+    period: &Period,
 ) -> anyhow::Result<()> {
     let versions: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
     let rules = EvidenceRules::default();
