@@ -67,6 +67,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "NATIONAL_HELP",
         "urgent-help line shown on every public page; default NHS 111 option 2, Samaritans, 999",
     ),
+    (
+        "NATIONAL_HELP_CY",
+        "the same line in Welsh; default the Welsh of the default line",
+    ),
     ("DB_POOL_SIZE", "database connections per server; default 8"),
     (
         "RATE_LIMIT_PER_MINUTE",
@@ -141,6 +145,7 @@ pub struct Settings {
     pub risk_terms_file: Option<PathBuf>,
     pub evidence_file: Option<PathBuf>,
     pub national_help: String,
+    pub national_help_cy: Option<String>,
     pub db_pool_size: u32,
     pub rate_limit_per_minute: u32,
     pub login_max_failures: u32,
@@ -301,6 +306,7 @@ impl Settings {
             national_help: get("NATIONAL_HELP")
                 .unwrap_or(DEFAULT_NATIONAL_HELP)
                 .to_string(),
+            national_help_cy: get("NATIONAL_HELP_CY").map(str::to_string),
             db_pool_size: number("DB_POOL_SIZE", 8, 1, 256)?,
             rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 120, 1, 1_000_000)?,
             login_max_failures: number("LOGIN_MAX_FAILURES", 5, 1, 100)?,

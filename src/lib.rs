@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod i18n;
 pub mod invitations;
 pub mod mail;
 pub mod reports;

@@ -44,7 +44,15 @@ pub struct Answer {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
     pub field: String,
+    /// A stable code; pages show the message for it in the person's language.
+    pub code: &'static str,
     pub message: String,
+}
+
+impl FieldError {
+    fn new(field: &str, code: &'static str, message: &str) -> Self {
+        FieldError { field: field.to_string(), code, message: message.to_string() }
+    }
 }
 
 /// Form fields that belong to the page, not to a question.
@@ -60,38 +68,32 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
             continue;
         }
         if survey.question(name).is_none() {
-            errors.push(FieldError {
-                field: "form".into(),
-                message: "The form had an answer to a question this questionnaire does not ask. Please check your answers and send them again.".into(),
-            });
+            errors.push(FieldError::new(
+                "form",
+                "unknown_field",
+                "The form had an answer to a question this questionnaire does not ask. Please check your answers and send them again.",
+            ));
             continue;
         }
         if given.insert(name.as_str(), value.as_str()).is_some() {
-            errors.push(FieldError {
-                field: name.clone(),
-                message: "Give only one answer to this question".into(),
-            });
+            errors.push(FieldError::new(name, "duplicate", "Give only one answer to this question"));
         }
     }
 
     let mut answers = Vec::new();
     for q in &survey.questions {
         let raw = given.get(q.id.as_str()).map(|v| v.trim()).unwrap_or("");
-        let mut fail = |message: &str| {
-            errors.push(FieldError {
-                field: q.id.clone(),
-                message: message.into(),
-            })
-        };
+        let mut fail = |code: &'static str, message: &str| errors.push(FieldError::new(&q.id, code, message));
         if raw.is_empty() {
             if q.required {
-                fail(match q.kind {
-                    QuestionKind::Fft => "Select how your experience of our service was overall",
-                    QuestionKind::Agree5 => "Select how much you agree or disagree",
-                    QuestionKind::YesNo => "Select yes, no or don't know",
-                    QuestionKind::Choice => "Select one of the options",
-                    QuestionKind::Text => "Enter an answer",
-                });
+                let (code, message) = match q.kind {
+                    QuestionKind::Fft => ("required_fft", "Select how your experience of our service was overall"),
+                    QuestionKind::Agree5 => ("required_agree5", "Select how much you agree or disagree"),
+                    QuestionKind::YesNo => ("required_yes_no", "Select yes, no or don't know"),
+                    QuestionKind::Choice => ("required_choice", "Select one of the options"),
+                    QuestionKind::Text => ("required_text", "Enter an answer"),
+                };
+                fail(code, message);
             }
             continue;
         }
@@ -114,7 +116,7 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
                 .map(|o| AnswerValue::Choice(o.id.clone())),
             QuestionKind::Text => {
                 if raw.chars().count() > MAX_TEXT_CHARS {
-                    fail("Your answer must be 2,000 characters or fewer");
+                    fail("too_long", "Your answer must be 2,000 characters or fewer");
                     continue;
                 }
                 Some(AnswerValue::Text(raw.to_string()))
@@ -126,7 +128,7 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
                 kind: q.kind,
                 value,
             }),
-            None => fail("Select one of the answers shown"),
+            None => fail("invalid", "Select one of the answers shown"),
         }
     }
     if errors.is_empty() {

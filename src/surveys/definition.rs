@@ -1,7 +1,7 @@
 //! What a questionnaire is, and the checks a definition file must pass.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 /// Who answers a questionnaire: the "sources" of all-source agreement.
@@ -185,6 +185,30 @@ impl fmt::Display for Criterion {
     }
 }
 
+/// A question's text in another language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionText {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Option id to label, for `choice` questions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+}
+
+/// A questionnaire's title and introduction in another language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyText {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro: Option<String>,
+}
+
+/// Languages a definition may carry translations for (English is the definition itself).
+pub const TRANSLATION_LANGS: &[&str] = &["cy"];
+
 /// One option of a `choice` question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,6 +233,25 @@ pub struct Question {
     pub criterion: Option<Criterion>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<ChoiceOption>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, QuestionText>,
+}
+
+impl Question {
+    /// The question's text in `lang`, or English.
+    pub fn text_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).map(|t| t.text.as_str()).unwrap_or(&self.text)
+    }
+
+    /// The hint in `lang`, or English.
+    pub fn hint_in(&self, lang: &str) -> Option<&str> {
+        self.translations.get(lang).and_then(|t| t.hint.as_deref()).or(self.hint.as_deref())
+    }
+
+    /// An option's label in `lang`, or English.
+    pub fn option_label_in<'a>(&'a self, lang: &str, option: &'a ChoiceOption) -> &'a str {
+        self.translations.get(lang).and_then(|t| t.options.get(&option.id)).map(String::as_str).unwrap_or(&option.label)
+    }
 }
 
 /// A whole questionnaire definition.
@@ -220,6 +263,8 @@ pub struct Survey {
     pub respondent: Respondent,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intro: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, SurveyText>,
     pub questions: Vec<Question>,
 }
 
@@ -277,6 +322,11 @@ impl Survey {
         }
         if self.questions.is_empty() {
             return Err(whole("has no questions".into()));
+        }
+        for lang in self.translations.keys() {
+            if !TRANSLATION_LANGS.contains(&lang.as_str()) {
+                return Err(whole(format!("translations.{lang}: only these languages are supported: cy")));
+            }
         }
         let mut seen = HashSet::new();
         for q in &self.questions {
@@ -354,6 +404,16 @@ impl Survey {
             return Err(whole("has more than one fft question".into()));
         }
         Ok(())
+    }
+
+    /// The title in `lang`, or English.
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).map(|t| t.title.as_str()).unwrap_or(&self.title)
+    }
+
+    /// The introduction in `lang`, or English.
+    pub fn intro_in(&self, lang: &str) -> Option<&str> {
+        self.translations.get(lang).and_then(|t| t.intro.as_deref()).or(self.intro.as_deref())
     }
 
     /// The question with this id.

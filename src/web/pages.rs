@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The parts of every page outside its main content.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Chrome {
     /// The team's own crisis line, shown first when known.
     pub team_help: Option<String>,
@@ -21,6 +21,27 @@ pub struct Chrome {
     pub is_admin: bool,
     /// The session's CSRF token, for forms.
     pub csrf_token: Option<String>,
+    /// The page's language code (`en` or `cy`).
+    pub lang: &'static str,
+    /// The same page in the other language (public pages only).
+    pub switch_href: Option<String>,
+}
+
+impl Chrome {
+    /// Chrome for a public page in `lang`.
+    pub fn public(choice: &crate::web::lang::LangChoice, lang: crate::i18n::Lang, team_help: Option<String>) -> Self {
+        Chrome { team_help, lang: lang.code(), switch_href: Some(choice.switch_href(lang)), ..Chrome::default() }
+    }
+
+    fn language(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::parse(self.lang).unwrap_or_default()
+    }
+}
+
+impl Default for Chrome {
+    fn default() -> Self {
+        Chrome { team_help: None, user: None, is_admin: false, csrf_token: None, lang: "en", switch_href: None }
+    }
 }
 
 impl AppState {
@@ -34,7 +55,13 @@ impl AppState {
     ) -> HttpResponse {
         if let Value::Object(map) = &mut context {
             map.insert("chrome".into(), json!(chrome));
-            map.insert("national_help".into(), json!(self.settings.national_help));
+            let lang = chrome.language();
+            let help = match lang {
+                crate::i18n::Lang::Cy => self.settings.national_help_cy.clone().unwrap_or_else(|| crate::i18n::t(lang, "national_help")),
+                crate::i18n::Lang::En => self.settings.national_help.clone(),
+            };
+            map.insert("national_help".into(), json!(help));
+            map.insert("t".into(), crate::i18n::as_json(lang));
         }
         match self.templates.html(template, &context) {
             Ok(html) => HttpResponse::build(status)

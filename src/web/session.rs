@@ -93,6 +93,7 @@ impl SignedIn {
             user: Some(self.user.email.clone()),
             is_admin: self.user.is_admin,
             csrf_token: Some(self.csrf()),
+            ..super::pages::Chrome::default()
         }
     }
 }

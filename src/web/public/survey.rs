@@ -126,6 +126,7 @@ pub async fn submit(
         Err(_) => {
             let error = FieldError {
                 field: "form".into(),
+                code: "unreadable",
                 message: "What was sent could not be read. Please check your answers and send them again.".into(),
             };
             return Ok(form_page(
