@@ -66,12 +66,19 @@ pub fn messages(lang: Lang) -> &'static BTreeMap<String, String> {
 
 /// One message.
 pub fn t(lang: Lang, key: &str) -> String {
-    messages(lang).get(key).or_else(|| EN.get(key)).cloned().unwrap_or_else(|| key.to_string())
+    messages(lang)
+        .get(key)
+        .or_else(|| EN.get(key))
+        .cloned()
+        .unwrap_or_else(|| key.to_string())
 }
 
 /// The messages as a JSON object for templates.
 pub fn as_json(lang: Lang) -> Value {
-    let mut map: Map<String, Value> = EN.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let mut map: Map<String, Value> = EN
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
     for (k, v) in messages(lang) {
         map.insert(k.clone(), Value::String(v.clone()));
     }
@@ -87,7 +94,10 @@ mod tests {
         let en: Vec<&String> = EN.keys().collect();
         let cy: Vec<&String> = CY.keys().collect();
         assert!(!en.is_empty());
-        assert_eq!(en, cy, "locales/cy.toml must have exactly the keys of locales/en.toml");
+        assert_eq!(
+            en, cy,
+            "locales/cy.toml must have exactly the keys of locales/en.toml"
+        );
     }
 
     #[test]

@@ -295,22 +295,33 @@ pub fn update(
             ));
         }
     }
-    diesel::update(actions::table.find(&current.id))
-        .set((
-            actions::status.eq(&next.status),
-            actions::outcome.eq(&next.outcome),
-            actions::reason.eq(&next.reason),
-            actions::description.eq(&next.description),
-            actions::owner.eq(&next.owner),
-            actions::due_on.eq(next.due_on),
-            actions::in_progress_on.eq(next.in_progress_on),
-            actions::done_on.eq(next.done_on),
-            actions::not_taken_forward_on.eq(next.not_taken_forward_on),
-            actions::publishable.eq(next.publishable),
-            actions::public_you_said.eq(&next.public_you_said),
-            actions::public_wording.eq(&next.public_wording),
-        ))
-        .execute(conn)?;
+    // Only if nobody changed it since it was read: otherwise a stale copy could undo a final status.
+    let written = diesel::update(
+        actions::table
+            .find(&current.id)
+            .filter(actions::status.eq(&current.status)),
+    )
+    .set((
+        actions::status.eq(&next.status),
+        actions::outcome.eq(&next.outcome),
+        actions::reason.eq(&next.reason),
+        actions::description.eq(&next.description),
+        actions::owner.eq(&next.owner),
+        actions::due_on.eq(next.due_on),
+        actions::in_progress_on.eq(next.in_progress_on),
+        actions::done_on.eq(next.done_on),
+        actions::not_taken_forward_on.eq(next.not_taken_forward_on),
+        actions::publishable.eq(next.publishable),
+        actions::public_you_said.eq(&next.public_you_said),
+        actions::public_wording.eq(&next.public_wording),
+    ))
+    .execute(conn)?;
+    if written == 0 {
+        return Err(AppError::field(
+            "status",
+            "someone else changed this action just now; reload it and try again",
+        ));
+    }
     Ok(next)
 }
 

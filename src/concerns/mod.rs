@@ -5,7 +5,7 @@ pub mod audit;
 
 use crate::analysis::sentiment::Sentiment;
 use crate::db::DbConnection;
-use crate::db::schema::{actions as actions_t, comments, concerns};
+use crate::db::schema::{actions as actions_t, comments, concerns, response_totals};
 use crate::error::AppError;
 use crate::responses::Stored;
 use actions::{ActionRow, ActionStatus};
@@ -129,6 +129,7 @@ pub struct Concern {
     pub comment: Option<String>,
     /// The month it came in, `YYYY-MM`: never the day, which could identify a person.
     pub month: String,
+    #[serde(skip)]
     pub raised_on: NaiveDate,
     pub status: &'static str,
     pub closed_on: Option<NaiveDate>,
@@ -153,7 +154,12 @@ fn insert(
             concerns::summary.eq(summary),
             concerns::comment_id.eq(comment_id),
             concerns::raised_on.eq(raised_on),
-            concerns::created_at.eq(crate::db::now()),
+            // Concerns from a response must not record when it arrived, only the day.
+            concerns::created_at.eq(if source == ConcernSource::Survey {
+                raised_on.and_time(chrono::NaiveTime::MIN)
+            } else {
+                crate::db::now()
+            }),
         ))
         .execute(conn)?;
     Ok(id)
@@ -218,14 +224,64 @@ pub fn raise_from_response(
 }
 
 /// Filters for a team's list of concerns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ConcernFilter {
     pub open_only: bool,
     pub overdue_only: bool,
     pub source: Option<ConcernSource>,
+    /// Only concerns raised in this period (reports); otherwise the newest thousand.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// A comment is shown only if its group gave at least this many responses.
+    pub comment_min_n: u32,
 }
 
-fn assemble(conn: &mut DbConnection, rows: Vec<ConcernRow>) -> QueryResult<Vec<Concern>> {
+impl ConcernFilter {
+    /// Every concern, comments shown under the small-number rule.
+    pub fn all(comment_min_n: u32) -> Self {
+        ConcernFilter {
+            open_only: false,
+            overdue_only: false,
+            source: None,
+            period: None,
+            comment_min_n,
+        }
+    }
+}
+
+/// Groups of a team with at least `min_n` responses in the twelve months to today: the only
+/// groups whose comments may be shown, on a concern as anywhere else.
+fn groups_with_enough_responses(
+    conn: &mut DbConnection,
+    team_id: &str,
+    min_n: u32,
+) -> QueryResult<Vec<String>> {
+    let today = crate::db::today();
+    let first = today
+        .checked_sub_months(chrono::Months::new(11))
+        .unwrap_or(today)
+        .format("%Y-%m")
+        .to_string();
+    let rows: Vec<(String, i64)> = response_totals::table
+        .filter(response_totals::team_id.eq(team_id))
+        .filter(response_totals::month.ge(first))
+        .select((response_totals::respondent, response_totals::count))
+        .load(conn)?;
+    let mut per_group: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for (group, n) in rows {
+        *per_group.entry(group).or_default() += n;
+    }
+    Ok(per_group
+        .into_iter()
+        .filter(|(_, n)| *n >= i64::from(min_n))
+        .map(|(g, _)| g)
+        .collect())
+}
+
+fn assemble(
+    conn: &mut DbConnection,
+    rows: Vec<ConcernRow>,
+    comment_min_n: u32,
+) -> QueryResult<Vec<Concern>> {
     let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
     let all_actions: Vec<ActionRow> = actions_t::table
         .filter(actions_t::concern_id.eq_any(ids))
@@ -233,10 +289,27 @@ fn assemble(conn: &mut DbConnection, rows: Vec<ConcernRow>) -> QueryResult<Vec<C
         .select(ActionRow::as_select())
         .load(conn)?;
     let comment_ids: Vec<&String> = rows.iter().filter_map(|r| r.comment_id.as_ref()).collect();
-    let bodies: Vec<(String, String)> = comments::table
+    let with_groups: Vec<(String, String, String, String)> = comments::table
         .filter(comments::id.eq_any(comment_ids))
-        .select((comments::id, comments::body))
+        .select((
+            comments::id,
+            comments::body,
+            comments::team_id,
+            comments::respondent,
+        ))
         .load(conn)?;
+    let mut visible: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    let mut bodies: Vec<(String, String)> = Vec::new();
+    for (id, body, team_id, group) in with_groups {
+        if !visible.contains_key(&team_id) {
+            let groups = groups_with_enough_responses(conn, &team_id, comment_min_n)?;
+            visible.insert(team_id.clone(), groups);
+        }
+        if visible.get(&team_id).is_some_and(|g| g.contains(&group)) {
+            bodies.push((id, body));
+        }
+    }
     let today = crate::db::today();
     Ok(rows
         .into_iter()
@@ -288,12 +361,15 @@ pub fn list(
     if let Some(source) = filter.source {
         query = query.filter(concerns::source.eq(source.as_str()));
     }
+    match filter.period {
+        Some((from, to)) => query = query.filter(concerns::raised_on.between(from, to)),
+        None => query = query.limit(1000),
+    }
     let rows = query
         .order((concerns::raised_on.desc(), concerns::created_at.desc()))
-        .limit(1000)
         .select(ConcernRow::as_select())
         .load(conn)?;
-    let mut list = assemble(conn, rows)?;
+    let mut list = assemble(conn, rows, filter.comment_min_n)?;
     if filter.overdue_only {
         list.retain(|c| c.overdue_actions > 0);
     }
@@ -301,13 +377,13 @@ pub fn list(
 }
 
 /// One concern with its actions.
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Concern>> {
+pub fn find(conn: &mut DbConnection, id: &str, comment_min_n: u32) -> QueryResult<Option<Concern>> {
     let row = concerns::table
         .find(id)
         .select(ConcernRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(assemble(conn, row.into_iter().collect())?.pop())
+    Ok(assemble(conn, row.into_iter().collect(), comment_min_n)?.pop())
 }
 
 /// The team a concern belongs to, for access checks before anything else is read.

@@ -136,7 +136,8 @@ macro_rules! on_backend {
     };
 }
 
-/// Runs database work on the blocking thread pool, never on an actix worker.
+/// Runs database work on the blocking thread pool, never on an actix worker, as one
+/// transaction: a handler's writes and its audit entry commit together or not at all.
 pub async fn run<T, E, F>(pool: &Pool, work: F) -> Result<T, crate::error::AppError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -146,7 +147,7 @@ where
     let pool = pool.clone();
     let outcome = actix_web::web::block(move || {
         let mut conn = pool.get().map_err(crate::error::AppError::from)?;
-        work(&mut conn).map_err(Into::into)
+        conn.transaction::<T, crate::error::AppError, _>(|conn| work(conn).map_err(Into::into))
     })
     .await;
     match outcome {

@@ -70,6 +70,9 @@ pub struct IssuedLink {
     pub expires_on: NaiveDate,
 }
 
+/// Most live link tokens one invitation may have (emails, a reminder and typed codes).
+pub const MAX_TOKENS_PER_INVITATION: i64 = 50;
+
 /// Most invitations one request may issue.
 pub const MAX_BATCH: usize = 500;
 
@@ -290,6 +293,14 @@ pub fn exchange_code(
     let Some(row) = row else { return Ok(None) };
     match state_of(row, crate::db::today()) {
         LinkState::Open(open) => {
+            // Each exchange adds a live token; a card typed in again and again stops adding them.
+            let existing: i64 = invitation_tokens::table
+                .filter(invitation_tokens::invitation_id.eq(&open.id))
+                .count()
+                .get_result(conn)?;
+            if existing >= MAX_TOKENS_PER_INVITATION {
+                return Ok(None);
+            }
             let token = tokens::random_token();
             diesel::insert_into(invitation_tokens::table)
                 .values((

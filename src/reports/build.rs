@@ -173,12 +173,23 @@ fn sentiment_counts(p: u32, n: u32, neg: u32, min_n: u32) -> SentimentCounts {
         };
     }
     let cells = suppress_cells(&[p, n, neg], min_n);
+    let hide_total = needs_total_withheld(&[p, n, neg], min_n);
     SentimentCounts {
-        comments: Some(total),
+        comments: if hide_total { None } else { Some(total) },
         positive: cells[0],
         neutral: cells[1],
         negative: cells[2],
         suppressed: cells.iter().any(Option::is_none),
+    }
+}
+
+fn hidden_sentiment() -> SentimentCounts {
+    SentimentCounts {
+        comments: None,
+        positive: None,
+        neutral: None,
+        negative: None,
+        suppressed: true,
     }
 }
 
@@ -272,6 +283,23 @@ pub fn build(
         }
     }
 
+    let mut responses = suppressed_breakdown(&group_names, &group_counts, min_n);
+    let mut responses_by_channel = suppressed_breakdown(&channel_names, &channel_counts, min_n);
+    // Both breakdowns share one total: hidden in one, hidden in both.
+    if responses.get("total").is_some_and(Value::is_null)
+        || responses_by_channel
+            .get("total")
+            .is_some_and(Value::is_null)
+    {
+        responses.insert("total".into(), Value::Null);
+        responses_by_channel.insert("total".into(), Value::Null);
+    }
+    // A group hidden in the breakdown stays hidden everywhere, or its count could be rebuilt
+    // from its answers to a criterion.
+    let hidden_groups: Vec<Respondent> = Respondent::ALL
+        .into_iter()
+        .filter(|r| responses.get(r.as_str()).is_some_and(Value::is_null))
+        .collect();
     let criteria = Criterion::ALL
         .iter()
         .filter(|c| tagged.contains_key(c))
@@ -296,12 +324,14 @@ pub fn build(
             let by_source: Vec<(String, Proportion)> = sources
                 .iter()
                 .map(|r| {
+                    let p = if hidden_groups.contains(r) {
+                        None
+                    } else {
+                        proportions.get(&(c, *r)).copied()
+                    };
                     (
                         r.as_str().to_string(),
-                        proportions
-                            .get(&(c, *r))
-                            .copied()
-                            .unwrap_or(Proportion { n: 0, agree: 0 }),
+                        p.unwrap_or(Proportion { n: 0, agree: 0 }),
                     )
                 })
                 .collect();
@@ -331,7 +361,6 @@ pub fn build(
 
     // Criterion 22c.
     // Taken from the protected breakdown, so 22c cannot undo its suppression.
-    let responses = suppressed_breakdown(&group_names, &group_counts, min_n);
     let service_users = responses
         .get(Respondent::ServiceUser.as_str())
         .and_then(Value::as_u64)
@@ -400,11 +429,19 @@ pub fn build(
         }
     }
     let sentiment = sentiment_counts(overall[0], overall[1], overall[2], min_n);
+    // Months are a breakdown of the period's total too: hide a second month when one is hidden.
+    let month_totals: Vec<u32> = months.values().map(|c| c.iter().sum()).collect();
+    let months_shown = suppress_cells(&month_totals, min_n);
     let sentiment_by_month = months
         .iter()
-        .map(|(m, c)| SentimentMonth {
+        .zip(months_shown)
+        .map(|((m, c), shown)| SentimentMonth {
             month: m.clone(),
-            counts: sentiment_counts(c[0], c[1], c[2], min_n),
+            counts: if shown.is_some() {
+                sentiment_counts(c[0], c[1], c[2], min_n)
+            } else {
+                hidden_sentiment()
+            },
         })
         .collect();
     let themes = rules
@@ -420,6 +457,7 @@ pub fn build(
         })
         .collect();
 
+    let total_shown = responses.get("total").is_some_and(|t| !t.is_null());
     let rate = (loaded.invitations > 0).then(|| {
         agreement::pct_1dp(100.0 * f64::from(total_responses) / loaded.invitations as f64)
     });
@@ -430,9 +468,13 @@ pub fn build(
         threshold_pct: rules.threshold_pct,
         min_n,
         responses,
-        responses_by_channel: suppressed_breakdown(&channel_names, &channel_counts, min_n),
+        responses_by_channel,
         invitations_issued: loaded.invitations,
-        response_rate_pct: if total_responses >= min_n { rate } else { None },
+        response_rate_pct: if total_shown && total_responses >= min_n {
+            rate
+        } else {
+            None
+        },
         criteria,
         feedback_action,
         fft: fft_figures(&fft, min_n),

@@ -220,20 +220,27 @@ pub fn answers_csv(
     min_n: u32,
 ) -> anyhow::Result<String> {
     let (first, last) = period.months();
-    let counts: Vec<(String, i64)> = response_totals::table
+    let counts: Vec<(String, String, i64)> = response_totals::table
         .filter(response_totals::team_id.eq(team_id))
         .filter(response_totals::month.between(first, last))
-        .select((response_totals::respondent, response_totals::count))
+        .select((
+            response_totals::month,
+            response_totals::respondent,
+            response_totals::count,
+        ))
         .load(conn)?;
-    let mut per_group: BTreeMap<String, i64> = BTreeMap::new();
-    for (g, n) in counts {
-        *per_group.entry(g).or_default() += n;
+    // A month's answers from a group are exported only when that group gave at least min_n
+    // responses that month: smaller cells could be one person.
+    let mut per_cell: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for (month, group, n) in counts {
+        *per_cell.entry((month, group)).or_default() += n;
     }
-    let visible: Vec<String> = per_group
+    let visible_cells: Vec<(String, String)> = per_cell
         .into_iter()
         .filter(|(_, n)| *n >= i64::from(min_n))
-        .map(|(g, _)| g)
+        .map(|(cell, _)| cell)
         .collect();
+    let visible: Vec<String> = visible_cells.iter().map(|(_, g)| g.clone()).collect();
     let rows: Vec<(
         String,
         chrono::NaiveDate,
@@ -247,7 +254,13 @@ pub fn answers_csv(
         .filter(responses::team_id.eq(team_id))
         .filter(responses::received_on.between(period.from, period.to))
         .filter(responses::respondent.eq_any(&visible))
-        .order((responses::received_on.asc(), answers::question_id.asc()))
+        // Ordered by question and value, not by response, so rows cannot be regrouped into one
+        // person's set of answers.
+        .order((
+            answers::question_id.asc(),
+            answers::value.asc(),
+            responses::received_on.asc(),
+        ))
         .select((
             teams::code,
             responses::received_on,
@@ -272,13 +285,20 @@ pub fn answers_csv(
         "value",
     ])?;
     for (team, day, group, channel, version_id, question_id, value) in rows {
+        let month = day.format("%Y-%m").to_string();
+        if !visible_cells
+            .iter()
+            .any(|(m, g)| *m == month && *g == group)
+        {
+            continue;
+        }
         let version = catalogue.version(conn, &version_id)?;
         let question = version
             .as_ref()
             .and_then(|v| v.survey.question(&question_id));
         w.write_record([
             team.as_str(),
-            &day.format("%Y-%m").to_string(),
+            &month,
             &group,
             &channel,
             version
@@ -369,28 +389,47 @@ pub fn fft_return_csv(
         "mode_other",
         "suppressed",
     ])?;
-    for ((team, month), c) in table {
-        let total: i64 = c.iter().sum();
-        let shown = total >= i64::from(min_n);
-        let v = |x: i64| if shown { x.to_string() } else { String::new() };
-        w.write_record([
-            team,
-            month,
-            v(c[0]),
-            v(c[1]),
-            v(c[2]),
-            v(c[3]),
-            v(c[4]),
-            v(c[5]),
-            v(total),
-            v(0),
-            v(0),
-            v(0),
-            v(0),
-            v(total),
-            v(0),
-            (!shown).to_string(),
-        ])?;
+    // Within a team the months add up to the period's total, which the report shows: when one
+    // month is hidden, the next-smallest is hidden too.
+    let mut by_team: BTreeMap<String, Vec<(String, [i64; 6])>> = BTreeMap::new();
+    for ((team, month), counts) in table {
+        by_team.entry(team).or_default().push((month, counts));
+    }
+    for (team, months) in by_team {
+        let totals: Vec<u32> = months
+            .iter()
+            .map(|(_, c)| u32::try_from(c.iter().sum::<i64>()).unwrap_or(u32::MAX))
+            .collect();
+        let shown = crate::analysis::suppression::suppress_cells(&totals, min_n);
+        for ((month, c), shown) in months.into_iter().zip(shown) {
+            let total: i64 = c.iter().sum();
+            let visible = shown.is_some();
+            let v = |x: i64| {
+                if visible {
+                    x.to_string()
+                } else {
+                    String::new()
+                }
+            };
+            w.write_record([
+                team.clone(),
+                month,
+                v(c[0]),
+                v(c[1]),
+                v(c[2]),
+                v(c[3]),
+                v(c[4]),
+                v(c[5]),
+                v(total),
+                v(0),
+                v(0),
+                v(0),
+                v(0),
+                v(total),
+                v(0),
+                (!visible).to_string(),
+            ])?;
+        }
     }
     finish(w)
 }

@@ -24,7 +24,7 @@ pub fn report(
     team: Option<(&str, &str)>,
     period: Period,
 ) -> QueryResult<Report> {
-    let loaded = queries::load(conn, team.map(|(id, _)| id), &period)?;
+    let loaded = queries::load(conn, team.map(|(id, _)| id), &period, rules.min_n)?;
     let mut versions: HashMap<String, Arc<SurveyVersion>> = HashMap::new();
     let ids: std::collections::BTreeSet<&String> = loaded
         .responses

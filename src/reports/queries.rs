@@ -30,6 +30,7 @@ pub fn load(
     conn: &mut DbConnection,
     team_id: Option<&str>,
     period: &Period,
+    min_n: u32,
 ) -> QueryResult<Loaded> {
     let (first, last) = period.months();
     let team = team_id.map(str::to_string);
@@ -106,20 +107,20 @@ pub fn load(
         .select(diesel::dsl::max(responses::received_on))
         .first(conn)?;
 
+    let filter = ConcernFilter {
+        period: Some((period.from, period.to)),
+        ..ConcernFilter::all(min_n)
+    };
     let concerns = match &team {
-        Some(t) => concerns::list(conn, t, &ConcernFilter::default())?,
+        Some(t) => concerns::list(conn, t, &filter)?,
         None => {
             let mut all = Vec::new();
             for team in crate::teams::all(conn)? {
-                all.extend(concerns::list(conn, &team.id, &ConcernFilter::default())?);
+                all.extend(concerns::list(conn, &team.id, &filter)?);
             }
             all
         }
     };
-    let concerns = concerns
-        .into_iter()
-        .filter(|c| c.raised_on >= period.from && c.raised_on <= period.to)
-        .collect();
     Ok(Loaded {
         responses,
         answers,

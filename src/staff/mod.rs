@@ -129,7 +129,12 @@ pub fn add_or_update(
         let id = match existing {
             Some(id) => {
                 diesel::update(users::table.find(&id))
-                    .set((users::password_hash.eq(&hash), users::is_admin.eq(is_admin)))
+                    // A new password ends every session opened with the old one.
+                    .set((
+                        users::password_hash.eq(&hash),
+                        users::is_admin.eq(is_admin),
+                        users::session_epoch.eq(users::session_epoch + 1),
+                    ))
                     .execute(conn)?;
                 id
             }

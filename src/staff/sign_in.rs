@@ -29,7 +29,36 @@ fn email_key(email: &str) -> String {
     hex::encode(Sha256::digest(email.trim().to_lowercase().as_bytes()))
 }
 
-/// Checks an email and password, counting failures per address.
+/// Counts an attempt for an address before the password is checked, in one statement, so
+/// that parallel guesses each count (a read-then-write would let them slip past the limit).
+const COUNT_ATTEMPT: &str = "INSERT INTO login_throttle (email_hash, failures, locked_until) VALUES ($1, 1, NULL) \
+     ON CONFLICT (email_hash) DO UPDATE SET failures = login_throttle.failures + 1 \
+     RETURNING failures, locked_until";
+
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    failures: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+    locked_until: Option<NaiveDateTime>,
+}
+
+fn set_state(
+    conn: &mut DbConnection,
+    key: &str,
+    failures: i32,
+    locked_until: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(login_throttle::table.find(key))
+        .set((
+            login_throttle::failures.eq(failures),
+            login_throttle::locked_until.eq(locked_until),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Checks an email and password, counting attempts per address. Run it inside a transaction.
 pub fn attempt(
     conn: &mut DbConnection,
     email: &str,
@@ -38,15 +67,23 @@ pub fn attempt(
 ) -> QueryResult<SignInOutcome> {
     let key = email_key(email);
     let now = crate::db::now();
-    let throttle: Option<(i32, Option<NaiveDateTime>)> = login_throttle::table
-        .find(&key)
-        .select((login_throttle::failures, login_throttle::locked_until))
-        .first(conn)
-        .optional()?;
-    if let Some((_, Some(until))) = throttle {
-        if until > now {
-            return Ok(SignInOutcome::Locked { until });
+    let counted: Counted = crate::on_backend!(conn, |c| diesel::sql_query(COUNT_ATTEMPT)
+        .bind::<diesel::sql_types::Text, _>(&key)
+        .get_result(c))?;
+    let mut failures = counted.failures;
+    match counted.locked_until {
+        Some(until) if until > now => return Ok(SignInOutcome::Locked { until }),
+        Some(_) => {
+            // The lock has run out: this attempt starts a fresh count.
+            failures = 1;
+            set_state(conn, &key, failures, None)?;
         }
+        None => {}
+    }
+    let lock_until = now + TimeDelta::minutes(i64::from(policy.lock_minutes));
+    if failures as u32 > policy.max_failures {
+        set_state(conn, &key, 0, Some(lock_until))?;
+        return Ok(SignInOutcome::Locked { until: lock_until });
     }
     let user: Option<(String, String)> = users::table
         .filter(users::email.eq(email.trim().to_lowercase()))
@@ -58,26 +95,9 @@ pub fn attempt(
         let (id, _) = user.unwrap_or_default();
         return Ok(SignInOutcome::Success(id));
     }
-    // A lock that has run out starts the count again.
-    let previous = match throttle {
-        Some((n, None)) => n,
-        _ => 0,
-    };
-    let failures = previous + 1;
-    let locked_until = (failures as u32 >= policy.max_failures)
-        .then(|| now + TimeDelta::minutes(i64::from(policy.lock_minutes)));
-    conn.transaction(|conn| {
-        diesel::delete(login_throttle::table.find(&key)).execute(conn)?;
-        diesel::insert_into(login_throttle::table)
-            .values((
-                login_throttle::email_hash.eq(&key),
-                login_throttle::failures.eq(if locked_until.is_some() { 0 } else { failures }),
-                login_throttle::locked_until.eq(locked_until),
-            ))
-            .execute(conn)
-    })?;
-    Ok(match locked_until {
-        Some(until) => SignInOutcome::Locked { until },
-        None => SignInOutcome::Failed { failures },
-    })
+    if failures as u32 >= policy.max_failures {
+        set_state(conn, &key, 0, Some(lock_until))?;
+        return Ok(SignInOutcome::Locked { until: lock_until });
+    }
+    Ok(SignInOutcome::Failed { failures })
 }

@@ -51,7 +51,11 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(field: &str, code: &'static str, message: &str) -> Self {
-        FieldError { field: field.to_string(), code, message: message.to_string() }
+        FieldError {
+            field: field.to_string(),
+            code,
+            message: message.to_string(),
+        }
     }
 }
 
@@ -76,19 +80,29 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
             continue;
         }
         if given.insert(name.as_str(), value.as_str()).is_some() {
-            errors.push(FieldError::new(name, "duplicate", "Give only one answer to this question"));
+            errors.push(FieldError::new(
+                name,
+                "duplicate",
+                "Give only one answer to this question",
+            ));
         }
     }
 
     let mut answers = Vec::new();
     for q in &survey.questions {
         let raw = given.get(q.id.as_str()).map(|v| v.trim()).unwrap_or("");
-        let mut fail = |code: &'static str, message: &str| errors.push(FieldError::new(&q.id, code, message));
+        let mut fail =
+            |code: &'static str, message: &str| errors.push(FieldError::new(&q.id, code, message));
         if raw.is_empty() {
             if q.required {
                 let (code, message) = match q.kind {
-                    QuestionKind::Fft => ("required_fft", "Select how your experience of our service was overall"),
-                    QuestionKind::Agree5 => ("required_agree5", "Select how much you agree or disagree"),
+                    QuestionKind::Fft => (
+                        "required_fft",
+                        "Select how your experience of our service was overall",
+                    ),
+                    QuestionKind::Agree5 => {
+                        ("required_agree5", "Select how much you agree or disagree")
+                    }
                     QuestionKind::YesNo => ("required_yes_no", "Select yes, no or don't know"),
                     QuestionKind::Choice => ("required_choice", "Select one of the options"),
                     QuestionKind::Text => ("required_text", "Enter an answer"),

@@ -240,17 +240,27 @@ pub struct Question {
 impl Question {
     /// The question's text in `lang`, or English.
     pub fn text_in(&self, lang: &str) -> &str {
-        self.translations.get(lang).map(|t| t.text.as_str()).unwrap_or(&self.text)
+        self.translations
+            .get(lang)
+            .map(|t| t.text.as_str())
+            .unwrap_or(&self.text)
     }
 
     /// The hint in `lang`, or English.
     pub fn hint_in(&self, lang: &str) -> Option<&str> {
-        self.translations.get(lang).and_then(|t| t.hint.as_deref()).or(self.hint.as_deref())
+        self.translations
+            .get(lang)
+            .and_then(|t| t.hint.as_deref())
+            .or(self.hint.as_deref())
     }
 
     /// An option's label in `lang`, or English.
     pub fn option_label_in<'a>(&'a self, lang: &str, option: &'a ChoiceOption) -> &'a str {
-        self.translations.get(lang).and_then(|t| t.options.get(&option.id)).map(String::as_str).unwrap_or(&option.label)
+        self.translations
+            .get(lang)
+            .and_then(|t| t.options.get(&option.id))
+            .map(String::as_str)
+            .unwrap_or(&option.label)
     }
 }
 
@@ -325,7 +335,9 @@ impl Survey {
         }
         for lang in self.translations.keys() {
             if !TRANSLATION_LANGS.contains(&lang.as_str()) {
-                return Err(whole(format!("translations.{lang}: only these languages are supported: cy")));
+                return Err(whole(format!(
+                    "translations.{lang}: only these languages are supported: cy"
+                )));
             }
         }
         let mut seen = HashSet::new();
@@ -408,12 +420,18 @@ impl Survey {
 
     /// The title in `lang`, or English.
     pub fn title_in(&self, lang: &str) -> &str {
-        self.translations.get(lang).map(|t| t.title.as_str()).unwrap_or(&self.title)
+        self.translations
+            .get(lang)
+            .map(|t| t.title.as_str())
+            .unwrap_or(&self.title)
     }
 
     /// The introduction in `lang`, or English.
     pub fn intro_in(&self, lang: &str) -> Option<&str> {
-        self.translations.get(lang).and_then(|t| t.intro.as_deref()).or(self.intro.as_deref())
+        self.translations
+            .get(lang)
+            .and_then(|t| t.intro.as_deref())
+            .or(self.intro.as_deref())
     }
 
     /// The question with this id.

@@ -34,6 +34,9 @@ impl FromRequest for LangChoice {
             .split('&')
             .filter_map(|pair| pair.strip_prefix("lang="))
             .find_map(Lang::parse);
-        ready(Ok(LangChoice { asked, path: req.path().to_string() }))
+        ready(Ok(LangChoice {
+            asked,
+            path: req.path().to_string(),
+        }))
     }
 }

@@ -29,8 +29,17 @@ pub struct Chrome {
 
 impl Chrome {
     /// Chrome for a public page in `lang`.
-    pub fn public(choice: &crate::web::lang::LangChoice, lang: crate::i18n::Lang, team_help: Option<String>) -> Self {
-        Chrome { team_help, lang: lang.code(), switch_href: Some(choice.switch_href(lang)), ..Chrome::default() }
+    pub fn public(
+        choice: &crate::web::lang::LangChoice,
+        lang: crate::i18n::Lang,
+        team_help: Option<String>,
+    ) -> Self {
+        Chrome {
+            team_help,
+            lang: lang.code(),
+            switch_href: Some(choice.switch_href(lang)),
+            ..Chrome::default()
+        }
     }
 
     fn language(&self) -> crate::i18n::Lang {
@@ -40,7 +49,14 @@ impl Chrome {
 
 impl Default for Chrome {
     fn default() -> Self {
-        Chrome { team_help: None, user: None, is_admin: false, csrf_token: None, lang: "en", switch_href: None }
+        Chrome {
+            team_help: None,
+            user: None,
+            is_admin: false,
+            csrf_token: None,
+            lang: "en",
+            switch_href: None,
+        }
     }
 }
 
@@ -57,7 +73,11 @@ impl AppState {
             map.insert("chrome".into(), json!(chrome));
             let lang = chrome.language();
             let help = match lang {
-                crate::i18n::Lang::Cy => self.settings.national_help_cy.clone().unwrap_or_else(|| crate::i18n::t(lang, "national_help")),
+                crate::i18n::Lang::Cy => self
+                    .settings
+                    .national_help_cy
+                    .clone()
+                    .unwrap_or_else(|| crate::i18n::t(lang, "national_help")),
                 crate::i18n::Lang::En => self.settings.national_help.clone(),
             };
             map.insert("national_help".into(), json!(help));

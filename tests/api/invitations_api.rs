@@ -162,7 +162,11 @@ async fn the_survey_list_describes_every_question() {
         .await
         .unwrap();
     let surveys = body["surveys"].as_array().unwrap();
-    assert_eq!(surveys.len(), 4);
+    assert_eq!(
+        surveys.len(),
+        5,
+        "four questionnaires and the easy-read service-user one"
+    );
     let partner = surveys
         .iter()
         .find(|s| s["respondent"] == "partner")

@@ -77,28 +77,19 @@ async fn every_figure_in_the_report_matches_the_answers_given() {
         )
         .await;
     }
-    // Two carers: too few to show. Five staff.
-    answer(&app, &key, "carer", &[]).await;
-    answer(&app, &key, "carer", &[]).await;
+    // Five staff; no carers yet.
     for _ in 0..5 {
         answer(&app, &key, "staff", &[]).await;
     }
 
     let r = report(&app, &key).await;
     assert_eq!(r["responses"]["service_user"], 6);
-    assert_eq!(
-        r["responses"]["carer"],
-        Value::Null,
-        "2 carers is a small number"
-    );
-    assert_eq!(
-        r["responses"]["staff"],
-        Value::Null,
-        "hidden too, or carers = total - the rest"
-    );
+    assert_eq!(r["responses"]["carer"], 0, "no carers: zero is shown");
+    assert_eq!(r["responses"]["staff"], 5);
     assert_eq!(r["responses"]["partner"], 0);
-    assert_eq!(r["responses"]["total"], 13);
-    assert_eq!(r["invitations_issued"], 13);
+    assert_eq!(r["responses"]["total"], 11);
+    assert_eq!(r["invitations_issued"], 11);
+    assert_eq!(r["response_rate_pct"], 100.0);
 
     let c22d = r["criteria"]
         .as_array()
@@ -144,7 +135,8 @@ async fn every_figure_in_the_report_matches_the_answers_given() {
             staff["agree_pct"].clone(),
             staff["ci_low"].clone()
         ),
-        (json!(5), json!(100.0), json!(56.6))
+        (json!(5), json!(100.0), json!(56.6)),
+        "{c22d}"
     );
     let c13e = r["criteria"]
         .as_array()
@@ -154,23 +146,23 @@ async fn every_figure_in_the_report_matches_the_answers_given() {
         .unwrap();
     assert_eq!(
         c13e["indicator"], "insufficient_evidence",
-        "service users and staff agree; carers are too few"
+        "service users and staff agree; no carers yet"
     );
     assert_eq!(c13e["missing_sources"], json!(["carer"]));
 
     // The FFT counts service users and carers (both answered "good").
-    assert_eq!(r["fft"]["total"], 8);
+    assert_eq!(r["fft"]["total"], 6);
     assert_eq!(r["fft"]["very_good"], 2);
-    assert_eq!(r["fft"]["good"], 3);
+    assert_eq!(r["fft"]["good"], 1);
     assert_eq!(r["fft"]["neither"], 1);
     assert_eq!(r["fft"]["poor"], 1);
     assert_eq!(r["fft"]["very_poor"], 0);
     assert_eq!(r["fft"]["dont_know"], 1);
     assert_eq!(
-        r["fft"]["positive_pct"], 62.5,
-        "5 of 8, don't know included in the denominator"
+        r["fft"]["positive_pct"], 50.0,
+        "3 of 6, don't know included in the denominator"
     );
-    assert_eq!(r["fft"]["negative_pct"], 12.5);
+    assert_eq!(r["fft"]["negative_pct"], 16.7);
 
     // 22c: the poor FFT answer raised a concern; log a complaint and act on it.
     let complaint: Value = app
@@ -244,13 +236,62 @@ async fn every_figure_in_the_report_matches_the_answers_given() {
     );
     assert!(
         text.lines()
-            .any(|l| l == "fft,positive_pct,,,,62.5,,,,false"),
+            .any(|l| l == "fft,positive_pct,,,,50.0,,,,false"),
         "{text}"
     );
     assert!(
-        text.lines().any(|l| l == "responses,carer,,,,,,,,true"),
+        text.lines().any(|l| l == "responses,carer,,0,,,,,,false"),
         "{text}"
     );
+}
+
+#[actix_web::test]
+async fn a_small_group_stays_hidden_and_so_does_the_group_that_would_give_it_away() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    for _ in 0..6 {
+        answer(&app, &key, "service-user", &[]).await;
+    }
+    for _ in 0..2 {
+        answer(&app, &key, "carer", &[]).await;
+    }
+    for _ in 0..5 {
+        answer(&app, &key, "staff", &[]).await;
+    }
+    let r = report(&app, &key).await;
+    assert_eq!(
+        r["responses"]["carer"],
+        Value::Null,
+        "2 carers is a small number"
+    );
+    assert_eq!(
+        r["responses"]["staff"],
+        Value::Null,
+        "hidden too, or carers = total - the rest"
+    );
+    assert_eq!(r["responses"]["service_user"], 6);
+    assert_eq!(r["responses"]["total"], 13);
+    let c22d = r["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["criterion"] == "22d")
+        .unwrap();
+    for hidden in ["carer", "staff"] {
+        let source = c22d["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source"] == hidden)
+            .unwrap();
+        assert_eq!(
+            (source["n"].clone(), source["suppressed"].clone()),
+            (Value::Null, json!(true)),
+            "{hidden}"
+        );
+    }
+    assert_eq!(r["feedback_action"]["service_user_responses"], 6);
 }
 
 #[actix_web::test]

@@ -300,6 +300,36 @@ async fn a_poor_fft_answer_becomes_a_concern_for_that_team_only() {
     assert_eq!(concerns[0]["source"], "survey");
     assert_eq!(
         concerns[0]["comment"],
+        serde_json::Value::Null,
+        "one response: the comment stays hidden"
+    );
+    // Four more service users answer kindly: now the group is big enough to show comments.
+    for _ in 0..4 {
+        let (url, _) = app
+            .issue_links(&north, "NORTH", "service-user", 1)
+            .await
+            .remove(0);
+        let answers = full_answers(&app, &north, "service-user").await;
+        assert_eq!(
+            app.client
+                .post(&url)
+                .form(&answers)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let north_list = list(north.clone(), "NORTH").await;
+    let concerns = north_list["concerns"].as_array().unwrap();
+    assert_eq!(
+        concerns.len(),
+        1,
+        "kind answers raise no concern: {north_list}"
+    );
+    assert_eq!(
+        concerns[0]["comment"],
         "Nobody called me back for three days"
     );
     assert_eq!(
@@ -383,4 +413,50 @@ async fn an_admin_adds_a_team_and_a_clinician_who_can_then_sign_in() {
         .await
         .unwrap();
     assert!(audit.contains("team.add") && audit.contains("user.save") && audit.contains("sign_in"));
+}
+
+#[actix_web::test]
+async fn parallel_guesses_cannot_slip_past_the_sign_in_limit() {
+    let app = spawn_app_with(&[("LOGIN_MAX_FAILURES", "3")]).await;
+    app.add_team("NORTH");
+    app.add_user("real@example.org", Some(Role::Manager), &["NORTH"]);
+    let mut tries = Vec::new();
+    for _ in 0..10 {
+        let browser = app.browser();
+        let page = browser
+            .get(app.url("/staff/sign-in"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_from(&page);
+        let url = app.url("/staff/sign-in");
+        tries.push(async move {
+            browser
+                .post(url)
+                .form(&[
+                    ("email", "real@example.org"),
+                    ("password", "a wrong guess!!"),
+                    ("csrf_token", &csrf),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses = futures_util::future::join_all(tries).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(
+        checked <= 2,
+        "at most max-1 guesses are checked before the lock: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        10 - checked,
+        "{statuses:?}"
+    );
 }

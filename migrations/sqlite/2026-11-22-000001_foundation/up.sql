@@ -69,10 +69,11 @@ CREATE INDEX invitations_batch ON invitations (batch_id);
 CREATE INDEX invitations_email_pending ON invitations (issued_on) WHERE email IS NOT NULL;
 
 -- An invitation may have several link tokens (one per message sent); any of them redeems it once.
+-- WITHOUT ROWID here and below: rows are kept in key order, not in the order they arrived.
 CREATE TABLE invitation_tokens (
     token_hash TEXT PRIMARY KEY,
     invitation_id TEXT NOT NULL REFERENCES invitations(id) ON DELETE CASCADE
-);
+) WITHOUT ROWID;
 
 -- Responses share no key with invitations: team, version, group, channel and the day only.
 CREATE TABLE responses (
@@ -82,7 +83,7 @@ CREATE TABLE responses (
     respondent TEXT NOT NULL,
     channel TEXT NOT NULL,
     received_on DATE NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX responses_team_day ON responses (team_id, received_on);
 
 CREATE TABLE answers (
@@ -90,7 +91,7 @@ CREATE TABLE answers (
     question_id TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (response_id, question_id)
-);
+) WITHOUT ROWID;
 
 -- Free-text answers, scrubbed before they get here.
 CREATE TABLE comments (
@@ -101,7 +102,7 @@ CREATE TABLE comments (
     body TEXT NOT NULL,
     urgent BOOLEAN NOT NULL DEFAULT FALSE,
     received_on DATE NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX comments_team_day ON comments (team_id, received_on);
 
 CREATE TABLE concerns (

@@ -19,8 +19,11 @@ pub async fn list(
     let team = user
         .team(&state, code.into_inner(), Permission::ViewConcerns)
         .await?;
+    let (min_n, actor) = (state.rules.min_n, user.0.audit_label());
     let list = crate::db::run(&state.pool, move |conn| {
-        concerns::list(conn, &team.id, &ConcernFilter::default())
+        // The list carries survey comments, so reading it is recorded like any comment view.
+        audit::record(conn, &actor, "comments.view", Some(&team.id), "concerns")?;
+        concerns::list(conn, &team.id, &ConcernFilter::all(min_n))
     })
     .await?;
     Ok(HttpResponse::Ok().json(json!({ "concerns": list })))

@@ -95,6 +95,8 @@ async fn render_list(
         open_only: status == "open" || status == "overdue",
         overdue_only: status == "overdue",
         source: ConcernSource::parse(&source_filter),
+        period: None,
+        comment_min_n: state.rules.min_n,
     };
     let team_id = team.id.clone();
     let list = crate::db::run(&state.pool, move |conn| {
@@ -209,7 +211,8 @@ async fn load_concern(
     id: String,
     permission: Permission,
 ) -> Result<concerns::Concern, AppError> {
-    let concern = crate::db::run(&state.pool, move |conn| concerns::find(conn, &id))
+    let min_n = state.rules.min_n;
+    let concern = crate::db::run(&state.pool, move |conn| concerns::find(conn, &id, min_n))
         .await?
         .ok_or(AppError::NotFound("concern"))?;
     if signed_in.user.can(&concern.team_id, permission) {

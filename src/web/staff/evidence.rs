@@ -79,39 +79,21 @@ fn report_view(team: &Team, period: &Period, report: &Report) -> Value {
         .iter()
         .map(|m| (m.month.clone(), m.figures.positive_pct))
         .collect();
+    // A row is drawn only when all three of its counts are shown; a hidden cell is never a 0.
+    let cells =
+        |c: &crate::reports::build::SentimentCounts| match (c.positive, c.neutral, c.negative) {
+            (Some(p), Some(n), Some(g)) => Some([p, n, g]),
+            _ => None,
+        };
     let sentiment_months: Vec<(String, Option<[u32; 3]>)> = report
         .sentiment_by_month
         .iter()
-        .map(|m| {
-            let c = &m.counts;
-            (
-                m.month.clone(),
-                c.comments.map(|_| {
-                    [
-                        c.positive.unwrap_or(0),
-                        c.neutral.unwrap_or(0),
-                        c.negative.unwrap_or(0),
-                    ]
-                }),
-            )
-        })
+        .map(|m| (m.month.clone(), cells(&m.counts)))
         .collect();
     let theme_rows: Vec<(String, Option<[u32; 3]>)> = report
         .themes
         .iter()
-        .map(|t| {
-            let c = &t.counts;
-            (
-                t.label.clone(),
-                c.comments.map(|_| {
-                    [
-                        c.positive.unwrap_or(0),
-                        c.neutral.unwrap_or(0),
-                        c.negative.unwrap_or(0),
-                    ]
-                }),
-            )
-        })
+        .map(|t| (t.label.clone(), cells(&t.counts)))
         .collect();
     json!({
         "team": team,
@@ -120,8 +102,12 @@ fn report_view(team: &Team, period: &Period, report: &Report) -> Value {
         "note": report.note,
         "threshold_pct": report.threshold_pct,
         "min_n": report.min_n,
-        "responses": Respondent::ALL.iter().map(|r| json!({ "group": r.label(), "count": report.responses.get(r.as_str()).cloned().unwrap_or(Value::Null) })).collect::<Vec<_>>(),
+        "responses": Respondent::ALL.iter().map(|r| {
+            let count = report.responses.get(r.as_str()).cloned().unwrap_or(Value::Null);
+            json!({ "group": r.label(), "shown": !count.is_null(), "count": count })
+        }).collect::<Vec<_>>(),
         "responses_total": report.responses.get("total").cloned().unwrap_or(Value::Null),
+        "responses_total_shown": report.responses.get("total").is_some_and(|t| !t.is_null()),
         "invitations_issued": report.invitations_issued,
         "response_rate_pct": report.response_rate_pct,
         "criteria": criteria_view(report),
@@ -229,8 +215,14 @@ pub async fn evidence_pack(
             "evidence pack",
         )?;
         let listed = comments::list(conn, &catalogue, &team_id, &period, min_n)?;
-        let concerns =
-            crate::concerns::list(conn, &team_id, &crate::concerns::ConcernFilter::default())?;
+        let concerns = crate::concerns::list(
+            conn,
+            &team_id,
+            &crate::concerns::ConcernFilter {
+                period: Some((period.from, period.to)),
+                ..crate::concerns::ConcernFilter::all(min_n)
+            },
+        )?;
         Ok::<_, diesel::result::Error>((listed, concerns))
     })
     .await?;
