@@ -40,6 +40,7 @@ pub struct Team {
     pub crisis_line: Option<String>,
     pub welsh_first: bool,
     pub created_at: chrono::NaiveDateTime,
+    pub easy_read: bool,
 }
 
 /// Adds a team; a second team with the same code is refused.
@@ -61,6 +62,7 @@ pub fn add(conn: &mut DbConnection, code: &TeamCode, name: &str) -> anyhow::Resu
         crisis_line: None,
         welsh_first: false,
         created_at: crate::db::now(),
+        easy_read: false,
     };
     diesel::insert_into(teams::table)
         .values(&team)
@@ -92,6 +94,32 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Team>> {
         .order(teams::code.asc())
         .select(Team::as_select())
         .load(conn)
+}
+
+/// Sets whether the team's public pages open in Welsh and whether service users get the
+/// easy-read questionnaire at discharge.
+pub fn set_preferences(
+    conn: &mut DbConnection,
+    team_id: &str,
+    welsh_first: bool,
+    easy_read: bool,
+) -> QueryResult<()> {
+    diesel::update(teams::table.find(team_id))
+        .set((
+            teams::welsh_first.eq(welsh_first),
+            teams::easy_read.eq(easy_read),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The service-user questionnaire a team uses at discharge.
+pub fn service_user_slug(team: &Team) -> &'static str {
+    if team.easy_read {
+        "service-user-easy-read"
+    } else {
+        "service-user"
+    }
 }
 
 /// Sets the team's own crisis line, shown first on its public pages.

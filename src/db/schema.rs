@@ -8,6 +8,7 @@ diesel::table! {
         crisis_line -> Nullable<Text>,
         welsh_first -> Bool,
         created_at -> Timestamp,
+        easy_read -> Bool,
     }
 }
 

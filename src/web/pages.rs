@@ -82,6 +82,12 @@ impl AppState {
             };
             map.insert("national_help".into(), json!(help));
             map.insert("t".into(), crate::i18n::as_json(lang));
+            let lang_query = if lang == crate::i18n::Lang::Cy {
+                "?lang=cy"
+            } else {
+                ""
+            };
+            map.insert("lang_query".into(), json!(lang_query));
         }
         match self.templates.html(template, &context) {
             Ok(html) => HttpResponse::build(status)

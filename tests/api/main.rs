@@ -16,3 +16,4 @@ mod reports;
 mod role_matrix;
 mod staff_pages;
 mod survey_journey;
+mod welsh;

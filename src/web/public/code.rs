@@ -1,7 +1,9 @@
 //! `/code`: typing the short code from a paper card leads to the same questionnaire as the link.
 
+use crate::i18n::{Lang, t};
 use crate::invitations::{self, LinkState};
 use crate::web::State;
+use crate::web::lang::LangChoice;
 use crate::web::pages::{Chrome, PageError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -16,33 +18,46 @@ pub struct CodeForm {
     code: String,
 }
 
-fn page(state: &State, status: StatusCode, typed: &str, error: Option<&str>) -> HttpResponse {
+fn page(
+    state: &State,
+    choice: &LangChoice,
+    status: StatusCode,
+    typed: &str,
+    error: Option<&str>,
+) -> HttpResponse {
+    let lang = choice.resolve(None);
+    let title = t(lang, "code_title");
     state.page(
         "pages/code",
         status,
         json!({
-            "title": if error.is_some() { "Error: Enter the code from your card" } else { "Enter the code from your card" },
+            "title": if error.is_some() { format!("{} {title}", t(lang, "error_prefix")) } else { title },
             "code": typed,
-            "error": error,
+            "error": error.map(|key| t(lang, key)),
         }),
-        &Chrome::default(),
+        &Chrome::public(choice, lang, None),
     )
 }
 
 /// Shows the form.
-pub async fn show(state: State) -> HttpResponse {
-    page(&state, StatusCode::OK, "", None)
+pub async fn show(state: State, choice: LangChoice) -> HttpResponse {
+    page(&state, &choice, StatusCode::OK, "", None)
 }
 
-/// Checks the code and sends the person on to their questionnaire.
-pub async fn submit(state: State, form: web::Form<CodeForm>) -> Result<HttpResponse, PageError> {
+/// Checks the code and sends the person on to their questionnaire, in the same language.
+pub async fn submit(
+    state: State,
+    choice: LangChoice,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().code;
     if typed.trim().is_empty() {
         return Ok(page(
             &state,
+            &choice,
             StatusCode::UNPROCESSABLE_ENTITY,
             &typed,
-            Some("Enter the code from your card"),
+            Some("code_error_empty"),
         ));
     }
     let lookup = typed.clone();
@@ -50,23 +65,30 @@ pub async fn submit(state: State, form: web::Form<CodeForm>) -> Result<HttpRespo
         invitations::exchange_code(conn, &lookup)
     })
     .await?;
+    let lang = choice.resolve(None);
     Ok(match outcome {
-        Some(Ok(token)) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/s/{token}")))
-            .finish(),
+        Some(Ok(token)) => {
+            let suffix = if choice.asked == Some(Lang::Cy) {
+                "?lang=cy"
+            } else {
+                ""
+            };
+            HttpResponse::SeeOther()
+                .insert_header((LOCATION, format!("/s/{token}{suffix}")))
+                .finish()
+        }
         Some(Err(LinkState::Used | LinkState::Expired)) => state.page(
             "pages/link_closed",
             StatusCode::GONE,
-            json!({ "title": "This code has already been used or has ended" }),
-            &Chrome::default(),
+            json!({ "title": t(lang, "closed_code_title") }),
+            &Chrome::public(&choice, lang, None),
         ),
         _ => page(
             &state,
+            &choice,
             StatusCode::UNPROCESSABLE_ENTITY,
             &typed,
-            Some(
-                "We could not find that code. Check it against your card: it has 10 letters and numbers",
-            ),
+            Some("code_error_unknown"),
         ),
     })
 }

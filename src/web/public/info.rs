@@ -1,40 +1,42 @@
 //! The start page, the privacy notice, the accessibility statement, health checks and the stylesheet.
 
+use crate::i18n::t;
 use crate::web::State;
+use crate::web::lang::LangChoice;
 use crate::web::pages::Chrome;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use serde_json::json;
 
-/// The start page.
-pub async fn home(state: State) -> HttpResponse {
+/// A simple public page in the chosen language, titled from the message catalogue.
+fn simple_page(
+    state: &State,
+    choice: &LangChoice,
+    template: &str,
+    title_key: &str,
+) -> HttpResponse {
+    let lang = choice.resolve(None);
     state.page(
-        "pages/home",
+        template,
         StatusCode::OK,
-        json!({ "title": "Tell us about your care" }),
-        &Chrome::default(),
+        json!({ "title": t(lang, title_key) }),
+        &Chrome::public(choice, lang, None),
     )
+}
+
+/// The start page.
+pub async fn home(state: State, choice: LangChoice) -> HttpResponse {
+    simple_page(&state, &choice, "pages/home", "home_title")
 }
 
 /// What happens to answers (Caldicott principle 8), linked from every public page.
-pub async fn privacy(state: State) -> HttpResponse {
-    let days = state.settings.invitation_expiry_days;
-    state.page(
-        "pages/privacy",
-        StatusCode::OK,
-        json!({ "title": "What happens to your answers", "expiry_days": days }),
-        &Chrome::default(),
-    )
+pub async fn privacy(state: State, choice: LangChoice) -> HttpResponse {
+    simple_page(&state, &choice, "pages/privacy", "privacy_title")
 }
 
 /// The accessibility statement.
-pub async fn accessibility(state: State) -> HttpResponse {
-    state.page(
-        "pages/accessibility",
-        StatusCode::OK,
-        json!({ "title": "Accessibility statement" }),
-        &Chrome::default(),
-    )
+pub async fn accessibility(state: State, choice: LangChoice) -> HttpResponse {
+    simple_page(&state, &choice, "pages/accessibility", "a11y_title")
 }
 
 /// Liveness that also proves the database answers.

@@ -3,11 +3,13 @@
 use super::survey_view::form_context;
 use crate::answering;
 use crate::error::AppError;
+use crate::i18n::{Lang, t};
 use crate::invitations::{self, LinkState, OpenInvitation};
 use crate::responses::TextRules;
 use crate::surveys::SurveyVersion;
 use crate::surveys::answers::{self, FieldError};
 use crate::web::State;
+use crate::web::lang::LangChoice;
 use crate::web::pages::{Chrome, PageError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -19,10 +21,15 @@ use std::sync::Arc;
 struct OpenLink {
     invitation: OpenInvitation,
     version: Arc<SurveyVersion>,
+    lang: Lang,
     chrome: Chrome,
 }
 
-async fn open_link(state: &State, token: String) -> Result<OpenLink, PageError> {
+async fn open_link(
+    state: &State,
+    choice: &LangChoice,
+    token: String,
+) -> Result<OpenLink, PageError> {
     let catalogue = state.catalogue.clone();
     let found = crate::db::run(&state.pool, move |conn| {
         let Some(link) = invitations::find_by_token(conn, &token)? else {
@@ -39,32 +46,38 @@ async fn open_link(state: &State, token: String) -> Result<OpenLink, PageError> 
     match found {
         None => Err(AppError::NotFound("link").into()),
         Some(Err(())) => Err(AppError::Gone.into()),
-        Some(Ok((invitation, Some(version), team))) => Ok(OpenLink {
-            invitation,
-            version,
-            chrome: Chrome {
-                team_help: team.and_then(|t| t.crisis_line),
-                ..Chrome::default()
-            },
-        }),
+        Some(Ok((invitation, Some(version), team))) => {
+            // A team may put Welsh first; a choice made on the page wins.
+            let team_default = team.as_ref().filter(|t| t.welsh_first).map(|_| Lang::Cy);
+            let lang = choice.resolve(team_default);
+            let chrome = Chrome::public(choice, lang, team.and_then(|t| t.crisis_line));
+            Ok(OpenLink {
+                invitation,
+                version,
+                lang,
+                chrome,
+            })
+        }
         Some(Ok((_, None, _))) => {
             Err(AppError::Internal(anyhow::anyhow!("questionnaire version missing")).into())
         }
     }
 }
 
-fn gone_page(state: &State) -> HttpResponse {
+fn gone_page(state: &State, choice: &LangChoice) -> HttpResponse {
+    let lang = choice.resolve(None);
     state.page(
         "pages/link_closed",
         StatusCode::GONE,
-        json!({ "title": "This link has already been used or has ended" }),
-        &Chrome::default(),
+        json!({ "title": t(lang, "closed_title") }),
+        &Chrome::public(choice, lang, None),
     )
 }
 
 /// While the database is unreachable the questionnaire cannot even be looked up, so the
 /// answers go back to the person as a form they can send again in a minute.
-fn try_again_page(state: &State, body: &[u8]) -> HttpResponse {
+fn try_again_page(state: &State, choice: &LangChoice, body: &[u8]) -> HttpResponse {
+    let lang = choice.resolve(None);
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
     let kept: Vec<Value> = fields
         .iter()
@@ -73,19 +86,23 @@ fn try_again_page(state: &State, body: &[u8]) -> HttpResponse {
     state.page(
         "pages/try_again",
         StatusCode::SERVICE_UNAVAILABLE,
-        json!({ "title": "Your answers have not been sent yet", "fields": kept }),
-        &Chrome::default(),
+        json!({ "title": t(lang, "not_sent_title"), "fields": kept }),
+        &Chrome::public(choice, lang, None),
     )
 }
 
 /// Shows the questionnaire.
-pub async fn show(state: State, token: web::Path<String>) -> Result<HttpResponse, PageError> {
-    match open_link(&state, token.into_inner()).await {
+pub async fn show(
+    state: State,
+    choice: LangChoice,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    match open_link(&state, &choice, token.into_inner()).await {
         Ok(link) => {
-            let context = form_context(&link.version.survey, &HashMap::new(), &[]);
+            let context = form_context(&link.version.survey, link.lang, &HashMap::new(), &[]);
             Ok(state.page("pages/survey", StatusCode::OK, context, &link.chrome))
         }
-        Err(PageError(AppError::Gone)) => Ok(gone_page(&state)),
+        Err(PageError(AppError::Gone)) => Ok(gone_page(&state, &choice)),
         Err(e) => Err(e),
     }
 }
@@ -98,10 +115,14 @@ fn form_page(
     status: StatusCode,
 ) -> HttpResponse {
     let values: HashMap<String, String> = fields.iter().cloned().collect();
-    let mut context: Value = form_context(&link.version.survey, &values, errors);
+    let mut context: Value = form_context(&link.version.survey, link.lang, &values, errors);
     if status == StatusCode::SERVICE_UNAVAILABLE {
         context["unavailable"] = json!(true);
-        context["title"] = json!(format!("Not sent yet: {}", link.version.survey.title));
+        context["title"] = json!(format!(
+            "{}: {}",
+            t(link.lang, "not_sent_title"),
+            link.version.survey.title_in(link.lang.code())
+        ));
     }
     state.page("pages/survey", status, context, &link.chrome)
 }
@@ -109,15 +130,16 @@ fn form_page(
 /// Stores the answers, or shows the form again with every answer kept and each problem named.
 pub async fn submit(
     state: State,
+    choice: LangChoice,
     token: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let link = match open_link(&state, token.into_inner()).await {
+    let link = match open_link(&state, &choice, token.into_inner()).await {
         Ok(link) => link,
-        Err(PageError(AppError::Gone)) => return Ok(gone_page(&state)),
+        Err(PageError(AppError::Gone)) => return Ok(gone_page(&state, &choice)),
         Err(PageError(e @ AppError::Unavailable(_))) => {
             e.log();
-            return Ok(try_again_page(&state, &body));
+            return Ok(try_again_page(&state, &choice, &body));
         }
         Err(e) => return Err(e),
     };
@@ -170,10 +192,10 @@ pub async fn submit(
         Ok(stored) => Ok(state.page(
             "pages/thank_you",
             StatusCode::OK,
-            json!({ "title": "Thank you", "urgent": stored.urgent() }),
+            json!({ "title": t(link.lang, "thanks_title"), "urgent": stored.urgent() }),
             &link.chrome,
         )),
-        Err(AppError::Gone) => Ok(gone_page(&state)),
+        Err(AppError::Gone) => Ok(gone_page(&state, &choice)),
         // Never lose what the person wrote: show it back and ask them to try again shortly.
         Err(e @ AppError::Unavailable(_)) => {
             e.log();

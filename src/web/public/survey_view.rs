@@ -1,38 +1,22 @@
 //! The questionnaire as a page: each question with its options, the person's answers kept, and
-//! the message for each field in error.
+//! the message for each field in error, in the person's language.
 
+use crate::i18n::{Lang, t};
 use crate::surveys::answers::FieldError;
 use crate::surveys::{QuestionKind, Survey};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-const FFT_OPTIONS: [(&str, &str); 6] = [
-    ("5", "Very good"),
-    ("4", "Good"),
-    ("3", "Neither good nor poor"),
-    ("2", "Poor"),
-    ("1", "Very poor"),
-    ("dont_know", "Don't know"),
-];
-
-const AGREE_OPTIONS: [(&str, &str); 6] = [
-    ("5", "Strongly agree"),
-    ("4", "Agree"),
-    ("3", "Neither agree nor disagree"),
-    ("2", "Disagree"),
-    ("1", "Strongly disagree"),
-    ("dont_know", "Don't know"),
-];
-
-const YES_NO_OPTIONS: [(&str, &str); 3] =
-    [("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know")];
+const SCALE: [&str; 6] = ["5", "4", "3", "2", "1", "dont_know"];
 
 /// Builds the template context for the form.
 pub fn form_context(
     survey: &Survey,
+    lang: Lang,
     values: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Value {
+    let code = lang.code();
     let questions: Vec<Value> = survey
         .questions
         .iter()
@@ -40,10 +24,16 @@ pub fn form_context(
         .map(|(index, q)| {
             let current = values.get(&q.id).map(String::as_str).unwrap_or("");
             let options: Vec<(String, String)> = match q.kind {
-                QuestionKind::Fft => FFT_OPTIONS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect(),
-                QuestionKind::Agree5 => AGREE_OPTIONS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect(),
-                QuestionKind::YesNo => YES_NO_OPTIONS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect(),
-                QuestionKind::Choice => q.options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
+                QuestionKind::Fft => SCALE
+                    .iter()
+                    .map(|v| (v.to_string(), t(lang, &if *v == "dont_know" { "dont_know".to_string() } else { format!("fft_{v}") })))
+                    .collect(),
+                QuestionKind::Agree5 => SCALE
+                    .iter()
+                    .map(|v| (v.to_string(), t(lang, &if *v == "dont_know" { "dont_know".to_string() } else { format!("agree_{v}") })))
+                    .collect(),
+                QuestionKind::YesNo => ["yes", "no", "dont_know"].iter().map(|v| (v.to_string(), t(lang, v))).collect(),
+                QuestionKind::Choice => q.options.iter().map(|o| (o.id.clone(), q.option_label_in(code, o).to_string())).collect(),
                 QuestionKind::Text => Vec::new(),
             };
             let options: Vec<Value> = options
@@ -53,18 +43,18 @@ pub fn form_context(
                     json!({
                         // The first option's id is the question id, so error links land on it.
                         "input_id": if i == 0 { q.id.clone() } else { format!("{}-{}", q.id, i + 1) },
+                        "checked": value == current,
                         "value": value,
                         "label": label,
-                        "checked": value == current,
                     })
                 })
                 .collect();
-            let error = errors.iter().find(|e| e.field == q.id).map(|e| e.message.clone());
+            let error = errors.iter().find(|e| e.field == q.id).map(|e| t(lang, &format!("error_{}", e.code)));
             json!({
                 "number": index + 1,
                 "id": q.id,
-                "text": q.text,
-                "hint": q.hint,
+                "text": q.text_in(code),
+                "hint": q.hint_in(code),
                 "required": q.required,
                 "is_text": q.kind == QuestionKind::Text,
                 "options": options,
@@ -81,13 +71,14 @@ pub fn form_context(
             } else {
                 format!("#{}", e.field)
             };
-            json!({ "href": href, "message": e.message })
+            json!({ "href": href, "message": t(lang, &format!("error_{}", e.code)) })
         })
         .collect();
+    let title = survey.title_in(code);
     json!({
-        "title": if errors.is_empty() { survey.title.clone() } else { format!("Error: {}", survey.title) },
-        "survey_title": survey.title,
-        "intro": survey.intro,
+        "title": if errors.is_empty() { title.to_string() } else { format!("{} {title}", t(lang, "error_prefix")) },
+        "survey_title": title,
+        "intro": survey.intro_in(code),
         "questions": questions,
         "errors": summary,
         "has_errors": !errors.is_empty(),

@@ -10,7 +10,11 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 /// The public page.
-pub async fn show(state: State, code: web::Path<String>) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: State,
+    choice: crate::web::lang::LangChoice,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let code = code.into_inner();
     let found = crate::db::run(&state.pool, move |conn| {
         let Some(team) = crate::teams::find_by_code(conn, &code)? else {
@@ -21,14 +25,16 @@ pub async fn show(state: State, code: web::Path<String>) -> Result<HttpResponse,
     })
     .await?;
     let (team, items) = found.ok_or(AppError::NotFound("team"))?;
-    let chrome = Chrome {
-        team_help: team.crisis_line.clone(),
-        ..Chrome::default()
-    };
+    let lang = choice.resolve(team.welsh_first.then_some(crate::i18n::Lang::Cy));
+    let chrome = Chrome::public(&choice, lang, team.crisis_line.clone());
     Ok(state.page(
         "pages/you_said_we_did",
         StatusCode::OK,
-        json!({ "title": format!("You said, we did: {}", team.name), "team_name": team.name, "items": items }),
+        json!({
+            "title": format!("{}: {}", crate::i18n::t(lang, "yswd_title"), team.name),
+            "team_name": team.name,
+            "items": items,
+        }),
         &chrome,
     ))
 }

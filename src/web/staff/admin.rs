@@ -200,6 +200,38 @@ pub async fn add_user(
     }
 }
 
+/// Sets whether a team's public pages open in Welsh and whether it uses the easy-read
+/// service-user questionnaire.
+pub async fn set_preferences(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let (welsh_first, easy_read) = (
+        form.get("welsh_first") == "yes",
+        form.get("easy_read") == "yes",
+    );
+    let code = code.into_inner();
+    let actor = signed_in.user.audit_label();
+    crate::db::run(&state.pool, move |conn| {
+        let team = teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
+        teams::set_preferences(conn, &team.id, welsh_first, easy_read)?;
+        audit::record(
+            conn,
+            &actor,
+            "team.preferences",
+            Some(&team.id),
+            &format!("welsh_first={welsh_first} easy_read={easy_read}"),
+        )?;
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(back())
+}
+
 /// Sets a team's own crisis line, shown first on its public pages.
 pub async fn set_crisis_line(
     state: State,

@@ -6,7 +6,7 @@ use crate::concerns::audit;
 use crate::error::AppError;
 use crate::invitations::{self, Batch, Channel, InviteEmail, IssuedLink, MAX_BATCH, short_code};
 use crate::staff::Permission;
-use crate::surveys::{Respondent, SurveyVersion};
+use crate::surveys::SurveyVersion;
 use crate::teams::Team;
 use crate::web::State;
 use crate::web::pages::PageError;
@@ -75,18 +75,19 @@ pub async fn new_form(
     Ok(form_page(&state, &signed_in, &team, &HashMap::new(), &[]))
 }
 
-fn discharge_pair(state: &State) -> Result<(Arc<SurveyVersion>, Arc<SurveyVersion>), AppError> {
-    let find = |group: Respondent| {
+/// The questionnaires for a discharge pair: the team's service-user one (standard or easy
+/// read, as the team chose) and the carer one.
+fn discharge_pair(
+    state: &State,
+    team: &Team,
+) -> Result<(Arc<SurveyVersion>, Arc<SurveyVersion>), AppError> {
+    let find = |slug: &str| {
         state
             .catalogue
-            .all_current()
-            .find(|v| v.survey.respondent == group)
-            .cloned()
-            .ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("no questionnaire for {}", group.as_str()))
-            })
+            .current(slug)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no questionnaire with slug {slug}")))
     };
-    Ok((find(Respondent::ServiceUser)?, find(Respondent::Carer)?))
+    Ok((find(crate::teams::service_user_slug(team))?, find("carer")?))
 }
 
 /// A card as the print page shows it.
@@ -137,7 +138,7 @@ pub async fn issue(
     let mut errors: Vec<(&str, String)> = Vec::new();
     match form.get("mode") {
         "pair" => {
-            let (su, carer) = discharge_pair(&state)?;
+            let (su, carer) = discharge_pair(&state, &team)?;
             plans.push(("Service user".into(), su, 1, Vec::new()));
             plans.push(("Carer".into(), carer, 1, Vec::new()));
         }

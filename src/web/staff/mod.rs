@@ -74,7 +74,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
         "/admin/teams/{code}/crisis-line",
         web::post().to(admin::set_crisis_line),
     )
-    .route("/admin/users", web::post().to(admin::add_user));
+    .route("/admin/users", web::post().to(admin::add_user))
+    .route(
+        "/admin/teams/{code}/preferences",
+        web::post().to(admin::set_preferences),
+    );
 }
 
 /// A submitted staff form: every field kept for showing back, CSRF checked first.
