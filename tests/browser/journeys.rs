@@ -1,0 +1,423 @@
+//! Whole journeys at phone and desktop widths, with axe-core on every page reached.
+
+use super::harness::{self, Browser, WIDTHS};
+use super::helpers::{PASSWORD, TestApp, full_answers, spawn_app};
+use crt_feedback::staff::Role;
+use fantoccini::Locator;
+
+/// Fills a questionnaire form: radios by value, text boxes by typing.
+async fn fill(b: &Browser, answers: &[(String, String)]) {
+    for (question, value) in answers {
+        let radio = format!("input[type=radio][name=\"{question}\"][value=\"{value}\"]");
+        match b.client.find(Locator::Css(&radio)).await {
+            Ok(input) => input.click().await.unwrap(),
+            Err(_) => {
+                let text = b
+                    .client
+                    .find(Locator::Css(&format!("textarea[name=\"{question}\"]")))
+                    .await
+                    .unwrap();
+                text.clear().await.unwrap();
+                text.send_keys(value).await.unwrap();
+            }
+        }
+    }
+}
+
+async fn submit(b: &Browser) {
+    b.client
+        .find(Locator::Css(
+            "form#questions button[type=submit], main form button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn selected(b: &Browser, question: &str, value: &str) -> bool {
+    let css = format!("input[name=\"{question}\"][value=\"{value}\"]");
+    b.client
+        .find(Locator::Css(&css))
+        .await
+        .unwrap()
+        .is_selected()
+        .await
+        .unwrap()
+}
+
+/// The questionnaire journey: a required answer left out, the error summary, its link to the
+/// field, every other answer kept, corrected, thanked; then the used link refused.
+async fn survey_journey(app: &TestApp, b: &Browser, key: &str, width: u32) {
+    let (url, _) = app
+        .issue_links(key, "NORTH", "service-user", 1)
+        .await
+        .remove(0);
+    b.client.goto(&url).await.unwrap();
+    b.axe("questionnaire").await;
+    b.screenshot("survey-start").await;
+    let mut answers = full_answers(app, key, "service-user").await;
+    answers.retain(|(q, _)| q != "fft");
+    fill(b, &answers).await;
+    submit(b).await;
+    let summary = b
+        .client
+        .find(Locator::Css(".error-summary"))
+        .await
+        .expect("an error summary");
+    assert!(
+        summary
+            .text()
+            .await
+            .unwrap()
+            .contains("Select how your experience")
+    );
+    b.axe("questionnaire with an error").await;
+    b.screenshot("survey-error").await;
+    b.client
+        .find(Locator::Css(".error-summary a[href=\"#fft\"]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        b.client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("#fft"),
+        "the summary links to the field"
+    );
+    for (q, v) in answers
+        .iter()
+        .filter(|(q, _)| !q.contains("reason") && q != "anything_else")
+    {
+        assert!(selected(b, q, v).await, "{q}={v} kept at width {width}");
+    }
+    let kept = b
+        .client
+        .find(Locator::Css("textarea[name=\"fft_reason\"]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some("The team were kind and listened to me.")
+    );
+    fill(b, &[("fft".into(), "5".into())]).await;
+    submit(b).await;
+    assert!(b.has_text("Thank you").await, "thanked at width {width}");
+    b.axe("thank-you page").await;
+    b.screenshot("survey-thanks").await;
+    b.client.goto(&url).await.unwrap();
+    assert!(b.has_text("already been used").await);
+    b.axe("used link").await;
+}
+
+/// Typing a short code from a card.
+async fn code_journey(app: &TestApp, b: &Browser, key: &str) {
+    let (_, code) = app.issue_links(key, "NORTH", "carer", 1).await.remove(0);
+    b.client.goto(&app.url("/code")).await.unwrap();
+    b.axe("code page").await;
+    b.client
+        .find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys("WRONG-CODE1")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("main form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.has_text("We could not find that code").await);
+    b.axe("code page with an error").await;
+    b.screenshot("code-error").await;
+    let input = b.client.find(Locator::Id("code")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(&code.to_lowercase()).await.unwrap();
+    b.client
+        .find(Locator::Css("main form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        b.has_text("Overall, how was your experience of our service?")
+            .await,
+        "the code leads to the questionnaire"
+    );
+    assert!(
+        b.client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/s/")
+    );
+}
+
+async fn sign_in(app: &TestApp, b: &Browser, email: &str) {
+    b.client.goto(&app.url("/staff/sign-in")).await.unwrap();
+    b.axe("sign-in page").await;
+    b.client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("main form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.has_text("Your teams").await, "signed in");
+}
+
+/// A clinician issues a discharge pair and gets the card page to print.
+async fn pair_journey(app: &TestApp, b: &Browser) {
+    sign_in(app, b, "clinician@example.org").await;
+    b.axe("staff home").await;
+    b.client
+        .goto(&app.url("/staff/teams/NORTH/invitations/new"))
+        .await
+        .unwrap();
+    b.axe("invitation form").await;
+    b.client
+        .find(Locator::Id("mode"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        b.has_text("Service user").await && b.has_text("Carer").await,
+        "two cards"
+    );
+    assert_eq!(
+        b.client
+            .find_all(Locator::Css(".card__qr svg"))
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "a QR code on each card"
+    );
+    b.axe("printable cards").await;
+    b.screenshot("cards").await;
+    b.client
+        .find(Locator::Css("form[action=\"/staff/sign-out\"] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// A manager logs a complaint, adds an action, completes and publishes it, and sees it on the
+/// team's public page; then the dashboard shows its charts.
+async fn manager_journey(app: &TestApp, b: &Browser, width: u32) {
+    sign_in(app, b, "manager@example.org").await;
+    b.client
+        .goto(&app.url("/staff/teams/NORTH/concerns"))
+        .await
+        .unwrap();
+    b.axe("concerns").await;
+    let summary = format!("Calls not returned at weekends ({width})");
+    b.client
+        .find(Locator::Id("summary"))
+        .await
+        .unwrap()
+        .send_keys(&summary)
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css(
+            "form[method=post][action$=\"/concerns\"] button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.has_text(&summary).await);
+    b.axe("a concern").await;
+    b.client
+        .find(Locator::Id("description"))
+        .await
+        .unwrap()
+        .send_keys("Weekend call-back rota")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Id("owner"))
+        .await
+        .unwrap()
+        .send_keys("Team manager")
+        .await
+        .unwrap();
+    b.client
+        .execute(
+            "document.getElementById('due_on').value = '2030-01-31';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("form[action$=\"/actions\"] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.has_text("Weekend call-back rota").await);
+    let status = b
+        .client
+        .find(Locator::Css("select[name=status]"))
+        .await
+        .unwrap();
+    status.select_by_value("done").await.unwrap();
+    b.client
+        .find(Locator::Css("textarea[name=outcome]"))
+        .await
+        .unwrap()
+        .send_keys("Rota in place")
+        .await
+        .unwrap();
+    let wording = format!("We now return every weekend call ({width})");
+    b.client
+        .find(Locator::Css("textarea[name=public_wording]"))
+        .await
+        .unwrap()
+        .send_keys(&wording)
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("input[name=publishable]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("form[action^=\"/staff/actions/\"] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.has_text("Shown on the").await, "published");
+    b.axe("a concern with a done action").await;
+    b.client
+        .goto(&app.url("/teams/NORTH/you-said-we-did"))
+        .await
+        .unwrap();
+    assert!(b.has_text(&wording).await);
+    b.axe("you said, we did").await;
+    b.screenshot("you-said-we-did").await;
+    b.client
+        .goto(&app.url("/staff/teams/NORTH/dashboard"))
+        .await
+        .unwrap();
+    assert!(
+        !b.client
+            .find_all(Locator::Css("figure.chart svg"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "charts"
+    );
+    b.axe("dashboard").await;
+    b.screenshot("dashboard").await;
+    b.client
+        .goto(&app.url("/staff/teams/NORTH/evidence"))
+        .await
+        .unwrap();
+    b.axe("evidence pack").await;
+    b.client
+        .find(Locator::Css("form[action=\"/staff/sign-out\"] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The questionnaire answered in Welsh.
+async fn welsh_journey(app: &TestApp, b: &Browser, key: &str) {
+    let (url, _) = app.issue_links(key, "NORTH", "carer", 1).await.remove(0);
+    b.client.goto(&url).await.unwrap();
+    assert!(
+        b.has_text("Overall, how was your experience").await,
+        "{}",
+        b.text().await
+    );
+    b.client
+        .find(Locator::Css(".lang-switch a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        b.has_text("Yn gyffredinol").await,
+        "the questionnaire in Welsh"
+    );
+    b.axe("questionnaire in Welsh").await;
+    fill(b, &full_answers(app, key, "carer").await).await;
+    submit(b).await;
+    let thanks = crt_feedback::i18n::t(crt_feedback::i18n::Lang::Cy, "thanks_title");
+    assert!(b.has_text(&thanks).await, "thanked in Welsh");
+    b.axe("thank-you page in Welsh").await;
+    b.screenshot("welsh-thanks").await;
+}
+
+#[actix_web::test]
+async fn journeys_work_and_pass_axe_at_phone_and_desktop_widths() {
+    let Some(b) = harness::start().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("manager@example.org", Some(Role::Manager), &["NORTH"]);
+    app.add_user("clinician@example.org", Some(Role::Clinician), &["NORTH"]);
+    for size in WIDTHS {
+        b.size(size).await;
+        survey_journey(&app, &b, &key, size.0).await;
+        code_journey(&app, &b, &key).await;
+        pair_journey(&app, &b).await;
+        manager_journey(&app, &b, size.0).await;
+        welsh_journey(&app, &b, &key).await;
+        for page in ["/", "/privacy", "/accessibility", "/privacy?lang=cy"] {
+            b.client.goto(&app.url(page)).await.unwrap();
+            b.axe(page).await;
+        }
+    }
+    b.close().await;
+}
