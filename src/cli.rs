@@ -38,6 +38,11 @@ enum Command {
     },
     /// Apply database migrations.
     Migrate,
+    /// Copy the embedded SQLite database, consistently, while the service runs.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        path: PathBuf,
+    },
     /// Manage teams.
     Team {
         #[command(subcommand)]
@@ -193,6 +198,11 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                     t.responses, t.setup_seconds, t.median_ms, t.p95_ms
                 );
             }
+            Ok(())
+        }
+        Command::Backup { path } => {
+            crate::backup::sqlite_backup(settings.database_url.expose(), &path)?;
+            println!("backup written to {}", path.display());
             Ok(())
         }
         Command::Migrate => {

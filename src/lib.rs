@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod answering;
+pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod concerns;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod invitations;
 pub mod mail;
+pub mod metrics;
 pub mod reports;
 pub mod responses;
 pub mod staff;

@@ -93,6 +93,7 @@ impl Application {
             None => Mailer::files(settings.mail_dir.clone())?,
         };
         let nudge = Arc::new(Nudge::default());
+        let metrics = crate::metrics::Metrics::new()?;
         let sender = OutboxSender {
             pool: services.pool.clone(),
             templates: services.templates.clone(),
@@ -101,6 +102,7 @@ impl Application {
             public_url: settings.public_url.clone(),
             national_help: settings.national_help.clone(),
             retry_base_seconds: settings.mail_retry_base_seconds,
+            metrics: metrics.clone(),
         };
         let worker = Worker::start(
             sender,
@@ -127,6 +129,7 @@ impl Application {
             risk: Arc::new(risk),
             rules: Arc::new(rules),
             nudge,
+            metrics,
         });
         let server = HttpServer::new(move || {
             App::new()

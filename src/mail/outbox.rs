@@ -24,6 +24,7 @@ pub struct OutboxSender {
     pub public_url: String,
     pub national_help: String,
     pub retry_base_seconds: u32,
+    pub metrics: crate::metrics::Metrics,
 }
 
 #[derive(QueryableByName, Debug)]
@@ -96,6 +97,7 @@ impl OutboxSender {
                 Ok(false) => report.skipped += 1,
                 Err(problem) => {
                     report.failed += 1;
+                    self.metrics.send_failures.inc();
                     let attempts = row.attempts + 1;
                     let next = crate::db::now() + backoff(self.retry_base_seconds, attempts);
                     // Relay replies can quote the recipient, so the stored and logged text is scrubbed.

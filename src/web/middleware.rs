@@ -60,7 +60,8 @@ pub async fn security_headers(
 }
 
 /// One log line per request: method, redacted path, status and time. No query strings (they
-/// can hold filters with free text), no addresses, no user agents.
+/// can hold filters with free text), no addresses, no user agents. Also counts the request in
+/// the metrics, labelled by route pattern.
 pub async fn request_log(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -68,7 +69,25 @@ pub async fn request_log(
     let started = Instant::now();
     let method = req.method().to_string();
     let path = redacted_path(req.path());
+    let metrics = req
+        .app_data::<crate::web::State>()
+        .map(|s| s.metrics.clone());
     let res = next.call(req).await?;
+    if let Some(metrics) = metrics {
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_string());
+        let status = res.status().as_u16().to_string();
+        metrics
+            .requests
+            .with_label_values(&[route.as_str(), method.as_str(), status.as_str()])
+            .inc();
+        metrics
+            .latency
+            .with_label_values(&[route.as_str()])
+            .observe(started.elapsed().as_secs_f64());
+    }
     tracing::info!(
         method = %method,
         path = %path,

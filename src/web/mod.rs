@@ -29,6 +29,7 @@ pub struct AppState {
     pub risk: Arc<RiskTerms>,
     pub rules: Arc<crate::reports::rules::EvidenceRules>,
     pub nudge: Arc<Nudge>,
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// Shorthand for the shared state extractor.

@@ -151,3 +151,43 @@ fn the_report_benchmark_runs_and_its_report_counts_every_response() {
     assert_eq!(timings[0].responses, 365);
     assert!(timings[0].median_ms > 0.0);
 }
+
+#[test]
+fn backup_writes_a_consistent_copy_that_opens_with_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/crt.db", dir.path().display());
+    let env = [("DATABASE_URL", url.as_str())];
+    assert!(
+        run(&["team", "add", "NORTH", "--name", "North"], &env, None)
+            .status
+            .success()
+    );
+    assert!(
+        run(
+            &[
+                "invite", "--team", "NORTH", "--survey", "carer", "--count", "3"
+            ],
+            &env,
+            None
+        )
+        .status
+        .success()
+    );
+    let copy = dir.path().join("copy's backup.db");
+    let out = run(&["backup", copy.to_str().unwrap()], &env, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = run(&["backup", copy.to_str().unwrap()], &env, None);
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+    use diesel::prelude::*;
+    let copy_url =
+        crt_feedback::db::DatabaseUrl::parse(&format!("sqlite://{}", copy.display())).unwrap();
+    let mut conn = crt_feedback::db::establish(&copy_url).unwrap();
+    let invitations: i64 = crt_feedback::db::schema::invitations::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(invitations, 3);
+}

@@ -75,10 +75,10 @@ async fn actions_follow_the_rules_and_errors_name_the_field() {
         .await
         .unwrap();
     assert_eq!(
-        listed["concerns"][0]["overdue_actions"], 1,
+        listed[0]["overdue_actions"], 1,
         "a past due date is overdue"
     );
-    assert_eq!(listed["concerns"][0]["actions"][0]["status"], "planned");
+    assert_eq!(listed[0]["actions"][0]["status"], "planned");
 
     let bad = send(
         "PATCH",

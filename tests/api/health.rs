@@ -82,3 +82,39 @@ async fn every_public_page_links_to_the_privacy_notice_and_urgent_help() {
         assert!(html.contains("111"), "{path} shows NHS 111");
     }
 }
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route_pattern_and_stored_responses_without_tokens() {
+    use crt_feedback::staff::Role;
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let answers = crate::helpers::full_answers(&app, &key, "carer").await;
+    assert_eq!(
+        app.client
+            .post(&url)
+            .form(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("crt_responses_stored_total 1"), "{text}");
+    assert!(text.contains("route=\"/s/{token}\""), "{text}");
+    assert!(text.contains("crt_outbox_depth 0"), "{text}");
+    assert!(
+        !text.contains(url.rsplit('/').next().unwrap()),
+        "no token in the metrics"
+    );
+}

@@ -323,7 +323,7 @@ pub async fn full_answers(app: &TestApp, key: &str, slug: &str) -> Vec<(String, 
         .json()
         .await
         .unwrap();
-    let survey = surveys["surveys"]
+    let survey = surveys
         .as_array()
         .unwrap()
         .iter()

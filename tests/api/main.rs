@@ -7,6 +7,7 @@ mod cli;
 mod concerns;
 mod concurrency;
 mod email;
+mod faults;
 mod health;
 mod helpers;
 mod invitations_api;

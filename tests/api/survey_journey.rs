@@ -223,7 +223,7 @@ async fn risk_language_puts_urgent_help_first_and_flags_the_comment() {
         .json()
         .await
         .unwrap();
-    let list = concerns["concerns"].as_array().unwrap();
+    let list = concerns.as_array().unwrap();
     assert!(
         list.iter()
             .any(|c| c["summary"].as_str().unwrap().contains("urgent")),

@@ -26,7 +26,7 @@ pub async fn list(
         concerns::list(conn, &team.id, &ConcernFilter::all(min_n))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(json!({ "concerns": list })))
+    Ok(HttpResponse::Ok().json(list))
 }
 
 #[derive(Deserialize)]

@@ -202,7 +202,11 @@ pub async fn team_comments(
         comments::list(conn, &catalogue, &team.id, &period, min_n)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(list))
+    // A plain list, like the other list routes; groups left out are named in a header.
+    let withheld = list.withheld_groups.join(",");
+    Ok(HttpResponse::Ok()
+        .insert_header(("X-Withheld-Groups", withheld))
+        .json(list.comments))
 }
 
 #[derive(Deserialize)]

@@ -39,5 +39,5 @@ pub async fn list(_user: ApiUser, state: State) -> HttpResponse {
             })
         })
         .collect();
-    HttpResponse::Ok().json(json!({ "surveys": surveys }))
+    HttpResponse::Ok().json(surveys)
 }

@@ -53,6 +53,16 @@ pub async fn healthz(state: State) -> HttpResponse {
     }
 }
 
+/// Prometheus metrics; the outbox depth is read fresh at each scrape.
+pub async fn metrics(state: State) -> HttpResponse {
+    if let Ok(depth) = crate::db::run(&state.pool, crate::mail::outbox::depth).await {
+        state.metrics.outbox_depth.set(depth);
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
+}
+
 /// Readiness: the database answers and every migration is applied.
 pub async fn readyz(state: State) -> HttpResponse {
     let check = crate::db::run(&state.pool, crate::db::migrations_pending).await;

@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
     cfg.route("/", web::get().to(info::home))
         .route("/healthz", web::get().to(info::healthz))
         .route("/readyz", web::get().to(info::readyz))
+        .route("/metrics", web::get().to(info::metrics))
         .route("/privacy", web::get().to(info::privacy))
         .route("/accessibility", web::get().to(info::accessibility))
         .route("/static/style.css", web::get().to(info::stylesheet))

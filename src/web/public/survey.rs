@@ -189,12 +189,15 @@ pub async fn submit(
     })
     .await;
     match outcome {
-        Ok(stored) => Ok(state.page(
-            "pages/thank_you",
-            StatusCode::OK,
-            json!({ "title": t(link.lang, "thanks_title"), "urgent": stored.urgent() }),
-            &link.chrome,
-        )),
+        Ok(stored) => {
+            state.metrics.responses_stored.inc();
+            Ok(state.page(
+                "pages/thank_you",
+                StatusCode::OK,
+                json!({ "title": t(link.lang, "thanks_title"), "urgent": stored.urgent() }),
+                &link.chrome,
+            ))
+        }
         Err(AppError::Gone) => Ok(gone_page(&state, &choice)),
         // Never lose what the person wrote: show it back and ask them to try again shortly.
         Err(e @ AppError::Unavailable(_)) => {
