@@ -281,6 +281,17 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     spawn_on(TestDb::new(), extra).await
 }
 
+/// Starts a second server on the same database as `first` (several servers behind a load
+/// balancer). The returned app does not own the database.
+pub async fn spawn_beside(first: &TestApp, extra: &[(&str, &str)]) -> TestApp {
+    let db = TestDb {
+        url: first.db.url.clone(),
+        dir: None,
+        pg_admin: None,
+    };
+    spawn_on(db, extra).await
+}
+
 /// Starts the app on an existing database (a restart).
 pub async fn spawn_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     let mail_tmp = tempfile::tempdir().unwrap();

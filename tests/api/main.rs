@@ -15,6 +15,7 @@ mod logs;
 mod migrations;
 mod reports;
 mod role_matrix;
+mod several_servers;
 mod staff_pages;
 mod survey_journey;
 mod welsh;
