@@ -24,6 +24,33 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> anyhow::Result<String> {
     Ok(String::from_utf8(bytes)?)
 }
 
+/// The CSV files a team can download, by file name.
+pub const FILES: [&str; 3] = ["report.csv", "answers.csv", "fft-return.csv"];
+
+/// Builds one of [`FILES`] for a team, or `None` for an unknown name.
+pub fn team_file(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+    rules: &super::rules::EvidenceRules,
+    team: (&str, &str),
+    period: Period,
+    file: &str,
+) -> anyhow::Result<Option<String>> {
+    let (team_id, team_code) = team;
+    Ok(Some(match file {
+        "report.csv" => report_csv(&super::report(
+            conn,
+            catalogue,
+            rules,
+            Some((team_id, team_code)),
+            period,
+        )?)?,
+        "answers.csv" => answers_csv(conn, catalogue, team_id, &period, rules.min_n)?,
+        "fft-return.csv" => fft_return_csv(conn, catalogue, Some(team_id), &period, rules.min_n)?,
+        _ => return Ok(None),
+    }))
+}
+
 /// The report as one long table; suppressed figures are empty cells with `suppressed` true.
 pub fn report_csv(report: &Report) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -31,21 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/report", web::get().to(reports::all_teams_report))
             .route("/teams/{code}/report", web::get().to(reports::team_report))
             .route(
-                "/teams/{code}/report.csv",
-                web::get().to(reports::team_report_csv),
-            )
-            .route(
-                "/teams/{code}/answers.csv",
-                web::get().to(reports::answers_csv),
-            )
-            .route(
-                "/teams/{code}/fft-return.csv",
-                web::get().to(reports::fft_return_csv),
-            )
-            .route(
                 "/teams/{code}/comments",
                 web::get().to(reports::team_comments),
             )
+            // Last of the team routes, so the named ones above match first.
+            .route("/teams/{code}/{file}", web::get().to(reports::team_csv))
             .route("/comments/{id}", web::patch().to(reports::correct_comment))
             .default_service(web::to(|| async {
                 AppError::NotFound("route").error_response()

@@ -77,102 +77,45 @@ pub async fn all_teams_report(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// `GET /api/v1/teams/{code}/report.csv`
-pub async fn team_report_csv(
+/// `GET /api/v1/teams/{code}/{file}` for `report.csv`, `answers.csv` and `fft-return.csv`.
+pub async fn team_csv(
     user: ApiUser,
     state: State,
-    code: web::Path<String>,
+    path: web::Path<(String, String)>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let team = user
-        .team(&state, code.into_inner(), Permission::ViewReports)
-        .await?;
+    let (code, file) = path.into_inner();
+    if !export::FILES.contains(&file.as_str()) {
+        return Err(AppError::NotFound("route"));
+    }
+    let team = user.team(&state, code, Permission::ViewReports).await?;
     let period = query.period()?;
     let (catalogue, rules, actor) = (
         state.catalogue.clone(),
         state.rules.clone(),
         user.0.audit_label(),
     );
+    let name = file.clone();
     let csv = crate::db::run(&state.pool, move |conn| {
-        let report = reports::report(
+        audit::record(
+            conn,
+            &actor,
+            "export.csv",
+            Some(&team.id),
+            &format!("file={file} from={} to={}", period.from, period.to),
+        )?;
+        export::team_file(
             conn,
             &catalogue,
             &rules,
-            Some((&team.id, &team.code)),
+            (&team.id, &team.code),
             period,
-        )?;
-        audit::record(
-            conn,
-            &actor,
-            "export.report_csv",
-            Some(&team.id),
-            &format!("from={} to={}", period.from, period.to),
-        )?;
-        export::report_csv(&report).map_err(AppError::from)
+            &file,
+        )?
+        .ok_or(AppError::NotFound("export"))
     })
     .await?;
-    Ok(csv_response("report.csv", csv))
-}
-
-/// `GET /api/v1/teams/{code}/answers.csv`
-pub async fn answers_csv(
-    user: ApiUser,
-    state: State,
-    code: web::Path<String>,
-    query: web::Query<PeriodQuery>,
-) -> Result<HttpResponse, AppError> {
-    let team = user
-        .team(&state, code.into_inner(), Permission::ViewReports)
-        .await?;
-    let period = query.period()?;
-    let (catalogue, min_n, actor) = (
-        state.catalogue.clone(),
-        state.rules.min_n,
-        user.0.audit_label(),
-    );
-    let csv = crate::db::run(&state.pool, move |conn| {
-        audit::record(
-            conn,
-            &actor,
-            "export.answers_csv",
-            Some(&team.id),
-            &format!("from={} to={}", period.from, period.to),
-        )?;
-        export::answers_csv(conn, &catalogue, &team.id, &period, min_n).map_err(AppError::from)
-    })
-    .await?;
-    Ok(csv_response("answers.csv", csv))
-}
-
-/// `GET /api/v1/teams/{code}/fft-return.csv`
-pub async fn fft_return_csv(
-    user: ApiUser,
-    state: State,
-    code: web::Path<String>,
-    query: web::Query<PeriodQuery>,
-) -> Result<HttpResponse, AppError> {
-    let team = user
-        .team(&state, code.into_inner(), Permission::ViewReports)
-        .await?;
-    let period = query.period()?;
-    let (catalogue, min_n, actor) = (
-        state.catalogue.clone(),
-        state.rules.min_n,
-        user.0.audit_label(),
-    );
-    let csv = crate::db::run(&state.pool, move |conn| {
-        audit::record(
-            conn,
-            &actor,
-            "export.fft_return",
-            Some(&team.id),
-            &format!("from={} to={}", period.from, period.to),
-        )?;
-        export::fft_return_csv(conn, &catalogue, Some(&team.id), &period, min_n)
-            .map_err(AppError::from)
-    })
-    .await?;
-    Ok(csv_response("fft-return.csv", csv))
+    Ok(csv_response(&name, csv))
 }
 
 /// `GET /api/v1/teams/{code}/comments`

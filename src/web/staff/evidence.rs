@@ -393,20 +393,15 @@ pub async fn export_csv(
     );
     let name = which.clone();
     let csv = crate::db::run(&state.pool, move |conn| {
-        let body = match which.as_str() {
-            "report.csv" => export::report_csv(&reports::report(
-                conn,
-                &catalogue,
-                &rules,
-                Some((&team.id, &team.code)),
-                period,
-            )?)?,
-            "answers.csv" => export::answers_csv(conn, &catalogue, &team.id, &period, rules.min_n)?,
-            "fft-return.csv" => {
-                export::fft_return_csv(conn, &catalogue, Some(&team.id), &period, rules.min_n)?
-            }
-            _ => return Err(AppError::NotFound("export")),
-        };
+        let body = export::team_file(
+            conn,
+            &catalogue,
+            &rules,
+            (&team.id, &team.code),
+            period,
+            &which,
+        )?
+        .ok_or(AppError::NotFound("export"))?;
         audit::record(
             conn,
             &actor,
@@ -414,7 +409,7 @@ pub async fn export_csv(
             Some(&team.id),
             &format!("file={which} from={} to={}", period.from, period.to),
         )?;
-        Ok(body)
+        Ok::<_, AppError>(body)
     })
     .await?;
     Ok(HttpResponse::Ok()
