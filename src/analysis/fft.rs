@@ -83,17 +83,10 @@ pub struct FftFigures {
     pub suppressed: bool,
 }
 
-/// Published FFT figures for one unit, following NHS England's rule.
-///
-/// A total of 1 to `min_n - 1` hides everything (`suppressed`). A total of
-/// 0 is shown, as NHS England shows it: every count is `Some(0)` and the
-/// percentages are None because there is nothing to divide by; a zero cannot
-/// identify anyone. Counts within a shown unit are not cell-suppressed here;
-/// use [`super::suppression::suppress_cells`] where a breakdown needs it.
-pub fn fft_figures(c: &FftCounts, min_n: u32) -> FftFigures {
-    let total = c.total();
-    if total > 0 && total < min_n {
-        return FftFigures {
+impl FftFigures {
+    /// Every figure withheld: a small unit, or one hidden so another cannot be worked out.
+    pub fn hidden() -> Self {
+        FftFigures {
             total: None,
             very_good: None,
             good: None,
@@ -104,7 +97,21 @@ pub fn fft_figures(c: &FftCounts, min_n: u32) -> FftFigures {
             positive_pct: None,
             negative_pct: None,
             suppressed: true,
-        };
+        }
+    }
+}
+
+/// Published FFT figures for one unit, following NHS England's rule.
+///
+/// A total of 1 to `min_n - 1` hides everything (`suppressed`). A total of
+/// 0 is shown, as NHS England shows it: every count is `Some(0)` and the
+/// percentages are None because there is nothing to divide by; a zero cannot
+/// identify anyone. Counts within a shown unit are not cell-suppressed here;
+/// use [`super::suppression::suppress_cells`] where a breakdown needs it.
+pub fn fft_figures(c: &FftCounts, min_n: u32) -> FftFigures {
+    let total = c.total();
+    if total > 0 && total < min_n {
+        return FftFigures::hidden();
     }
     FftFigures {
         total: Some(total),

@@ -114,22 +114,6 @@ fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
-/// FFT figures for a month hidden to protect another small month.
-fn hidden_fft() -> FftFigures {
-    FftFigures {
-        total: None,
-        very_good: None,
-        good: None,
-        neither: None,
-        poor: None,
-        very_poor: None,
-        dont_know: None,
-        positive_pct: None,
-        negative_pct: None,
-        suppressed: true,
-    }
-}
-
 /// Adds `count` answers with the stored FFT value (5 = very good ... 1 = very poor).
 fn add_fft(counts: &mut FftCounts, value: &str, count: u32) {
     let cell = match value {
@@ -405,7 +389,7 @@ pub fn build(
             figures: if shown.is_some() {
                 fft_figures(counts, min_n)
             } else {
-                hidden_fft()
+                FftFigures::hidden()
             },
         })
         .collect();

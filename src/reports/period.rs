@@ -5,6 +5,20 @@ use crate::error::AppError;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD` as pages and the API take it; both optional.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PeriodQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl PeriodQuery {
+    /// The checked period, the twelve months to today by default.
+    pub fn period(&self) -> Result<Period, AppError> {
+        Period::parse(self.from.as_deref(), self.to.as_deref(), crate::db::today())
+    }
+}
+
 /// A checked reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {

@@ -3,25 +3,12 @@
 use super::{ApiUser, parse_body};
 use crate::concerns::audit;
 use crate::error::AppError;
-use crate::reports::{self, Period, comments, export};
+use crate::reports::period::PeriodQuery;
+use crate::reports::{self, comments, export};
 use crate::staff::Permission;
 use crate::web::State;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-
-/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
-#[derive(Deserialize)]
-pub struct PeriodQuery {
-    from: Option<String>,
-    to: Option<String>,
-}
-
-impl PeriodQuery {
-    /// The checked period.
-    pub fn period(&self) -> Result<Period, AppError> {
-        Period::parse(self.from.as_deref(), self.to.as_deref(), crate::db::today())
-    }
-}
 
 fn csv_response(name: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()

@@ -5,6 +5,7 @@ use super::{StaffForm, team_for};
 use crate::concerns::audit;
 use crate::error::AppError;
 use crate::reports::build::Report;
+use crate::reports::period::PeriodQuery;
 use crate::reports::{self, Period, comments, export};
 use crate::staff::Permission;
 use crate::surveys::{Criterion, Respondent};
@@ -16,16 +17,8 @@ use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-/// Period and filters from the query string.
-#[derive(Deserialize)]
-pub struct EvidenceQuery {
-    from: Option<String>,
-    to: Option<String>,
-}
 
 fn indicator_label(report_value: &Value) -> &'static str {
     match report_value.as_str() {
@@ -141,7 +134,7 @@ pub async fn dashboard(
     state: State,
     signed_in: SignedIn,
     code: web::Path<String>,
-    query: web::Query<EvidenceQuery>,
+    query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, PageError> {
     let team = team_for(
         &state,
@@ -150,11 +143,7 @@ pub async fn dashboard(
         Permission::ViewReports,
     )
     .await?;
-    let period = Period::parse(
-        query.from.as_deref(),
-        query.to.as_deref(),
-        crate::db::today(),
-    )?;
+    let period = query.period()?;
     let report = load_report(&state, &team, period).await?;
     let mut context = report_view(&team, &period, &report);
     context["title"] = json!(format!("Dashboard: {}", team.name));
@@ -185,7 +174,7 @@ pub async fn evidence_pack(
     state: State,
     signed_in: SignedIn,
     code: web::Path<String>,
-    query: web::Query<EvidenceQuery>,
+    query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, PageError> {
     let team = team_for(
         &state,
@@ -194,11 +183,7 @@ pub async fn evidence_pack(
         Permission::ViewReports,
     )
     .await?;
-    let period = Period::parse(
-        query.from.as_deref(),
-        query.to.as_deref(),
-        crate::db::today(),
-    )?;
+    let period = query.period()?;
     let report = load_report(&state, &team, period).await?;
     let (catalogue, min_n, team_id, actor) = (
         state.catalogue.clone(),
@@ -278,7 +263,7 @@ pub async fn comments_page(
     state: State,
     signed_in: SignedIn,
     code: web::Path<String>,
-    query: web::Query<EvidenceQuery>,
+    query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, PageError> {
     let team = team_for(
         &state,
@@ -287,11 +272,7 @@ pub async fn comments_page(
         Permission::ViewComments,
     )
     .await?;
-    let period = Period::parse(
-        query.from.as_deref(),
-        query.to.as_deref(),
-        crate::db::today(),
-    )?;
+    let period = query.period()?;
     let (catalogue, min_n, team_id, actor) = (
         state.catalogue.clone(),
         state.rules.min_n,
@@ -377,15 +358,11 @@ pub async fn export_csv(
     state: State,
     signed_in: SignedIn,
     path: web::Path<(String, String)>,
-    query: web::Query<EvidenceQuery>,
+    query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (code, which) = path.into_inner();
     let team = team_for(&state, &signed_in, code, Permission::ViewReports).await?;
-    let period = Period::parse(
-        query.from.as_deref(),
-        query.to.as_deref(),
-        crate::db::today(),
-    )?;
+    let period = query.period()?;
     let (catalogue, rules, actor) = (
         state.catalogue.clone(),
         state.rules.clone(),
