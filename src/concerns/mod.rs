@@ -135,6 +135,8 @@ pub struct Concern {
     pub closed_on: Option<NaiveDate>,
     pub actions: Vec<ActionRow>,
     pub overdue_actions: usize,
+    /// Themes of the comment that raised it, if any.
+    pub themes: Vec<String>,
 }
 
 fn insert(
@@ -233,6 +235,8 @@ pub struct ConcernFilter {
     pub period: Option<(NaiveDate, NaiveDate)>,
     /// A comment is shown only if its group gave at least this many responses.
     pub comment_min_n: u32,
+    /// Only concerns whose comment touches this theme.
+    pub theme: Option<String>,
 }
 
 impl ConcernFilter {
@@ -244,6 +248,7 @@ impl ConcernFilter {
             source: None,
             period: None,
             comment_min_n,
+            theme: None,
         }
     }
 }
@@ -289,19 +294,34 @@ fn assemble(
         .select(ActionRow::as_select())
         .load(conn)?;
     let comment_ids: Vec<&String> = rows.iter().filter_map(|r| r.comment_id.as_ref()).collect();
-    let with_groups: Vec<(String, String, String, String)> = comments::table
+    let with_groups: Vec<(String, String, String, String, String)> = comments::table
         .filter(comments::id.eq_any(comment_ids))
         .select((
             comments::id,
             comments::body,
             comments::team_id,
             comments::respondent,
+            comments::themes,
         ))
         .load(conn)?;
+    // Theme tags are coarse and shown even where the words themselves are withheld.
+    let themes_of: std::collections::HashMap<String, Vec<String>> = with_groups
+        .iter()
+        .map(|(id, _, _, _, themes)| {
+            (
+                id.clone(),
+                themes
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            )
+        })
+        .collect();
     let mut visible: std::collections::HashMap<String, Vec<String>> =
         std::collections::HashMap::new();
     let mut bodies: Vec<(String, String)> = Vec::new();
-    for (id, body, team_id, group) in with_groups {
+    for (id, body, team_id, group, _) in with_groups {
         if !visible.contains_key(&team_id) {
             let groups = groups_with_enough_responses(conn, &team_id, comment_min_n)?;
             visible.insert(team_id.clone(), groups);
@@ -321,6 +341,11 @@ fn assemble(
                 .collect();
             let overdue_actions = actions.iter().filter(|a| a.is_overdue(today)).count();
             Concern {
+                themes: row
+                    .comment_id
+                    .as_ref()
+                    .and_then(|cid| themes_of.get(cid).cloned())
+                    .unwrap_or_default(),
                 comment: row.comment_id.as_ref().and_then(|cid| {
                     bodies
                         .iter()
@@ -372,6 +397,9 @@ pub fn list(
     let mut list = assemble(conn, rows, filter.comment_min_n)?;
     if filter.overdue_only {
         list.retain(|c| c.overdue_actions > 0);
+    }
+    if let Some(theme) = &filter.theme {
+        list.retain(|c| c.themes.contains(theme));
     }
     Ok(list)
 }

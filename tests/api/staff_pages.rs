@@ -460,3 +460,47 @@ async fn parallel_guesses_cannot_slip_past_the_sign_in_limit() {
         "{statuses:?}"
     );
 }
+
+#[actix_web::test]
+async fn concerns_can_be_filtered_by_theme() {
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("n@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app
+        .issue_links(&key, "NORTH", "service-user", 1)
+        .await
+        .remove(0);
+    let mut answers = full_answers(&app, &key, "service-user").await;
+    answers
+        .iter_mut()
+        .filter(|(k, _)| k == "fft")
+        .for_each(|(_, v)| *v = "1".into());
+    answers
+        .iter_mut()
+        .filter(|(k, _)| k == "fft_reason")
+        .for_each(|(_, v)| *v = "Nobody called me back for three days".into());
+    assert_eq!(
+        app.client
+            .post(&url)
+            .form(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let (browser, _) = app.signed_in_browser("n@example.org").await;
+    let page = |theme: &'static str| {
+        let browser = browser.clone();
+        let url = app.url(&format!("/staff/teams/NORTH/concerns?theme={theme}"));
+        async move { browser.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(
+        page("communication").await.contains("Very poor"),
+        "the concern touches communication"
+    );
+    assert!(
+        !page("medication").await.contains("Very poor"),
+        "and not medication"
+    );
+}

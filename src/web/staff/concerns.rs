@@ -21,6 +21,7 @@ use std::collections::HashMap;
 pub struct ListQuery {
     status: Option<String>,
     source: Option<String>,
+    theme: Option<String>,
 }
 
 fn redirect(to: String) -> HttpResponse {
@@ -97,6 +98,7 @@ async fn render_list(
         source: ConcernSource::parse(&source_filter),
         period: None,
         comment_min_n: state.rules.min_n,
+        theme: query.theme.clone().filter(|t| !t.is_empty()),
     };
     let team_id = team.id.clone();
     let list = crate::db::run(&state.pool, move |conn| {
@@ -132,6 +134,9 @@ async fn render_list(
         "filter_open": status == "open",
         "filter_overdue": status == "overdue",
         "filter_sources": filter_sources,
+        "filter_themes": state.rules.themes.iter().map(|t| json!({
+            "value": t.id, "label": t.label, "selected": query.theme.as_deref() == Some(t.id.as_str()),
+        })).collect::<Vec<_>>(),
         "sources": sources(values.get("source").map(String::as_str).unwrap_or("complaint")),
         "summary": values.get("summary").cloned().unwrap_or_default(),
         "errors": error.iter().map(|(f, m)| json!({ "href": format!("#{f}"), "message": m })).collect::<Vec<_>>(),
