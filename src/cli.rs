@@ -75,6 +75,18 @@ enum Command {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// Completions per second through the real server at several concurrencies (fresh databases).
+    BenchLoad {
+        /// Concurrent simulated browsers, one run each.
+        #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
+        concurrency: Vec<usize>,
+        /// Completions at each concurrency.
+        #[arg(long, default_value_t = 2000)]
+        completions: usize,
+        /// Also run on a fresh database on this PostgreSQL server.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Issue invitations: printable links with codes, or emails through the outbox.
     Invite {
         #[arg(long)]
@@ -203,6 +215,66 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         Command::Backup { path } => {
             crate::backup::sqlite_backup(settings.database_url.expose(), &path)?;
             println!("backup written to {}", path.display());
+            Ok(())
+        }
+        Command::BenchLoad {
+            concurrency,
+            completions,
+            postgres,
+        } => {
+            let dir =
+                std::env::temp_dir().join(format!("crt-load-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir)?;
+            let mut runs = vec![(
+                "sqlite",
+                format!("sqlite://{}/load.db", dir.display()),
+                None,
+            )];
+            if let Some(admin) = &postgres {
+                let name = format!("crt_load_{}", uuid::Uuid::new_v4().simple());
+                let mut admin_conn = crate::db::establish(&crate::db::DatabaseUrl::parse(admin)?)?;
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut admin_conn,
+                    &format!("CREATE DATABASE {name}"),
+                )?;
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+                runs.push((
+                    "postgres",
+                    format!("{base}/{name}"),
+                    Some((admin.clone(), name)),
+                ));
+            }
+            println!("backend\tconcurrency\tcompletions\tper second\tp50 (ms)\tp99 (ms)");
+            let mut failed = false;
+            for (backend, url, cleanup) in runs {
+                let report =
+                    crate::bench_load::run(backend, &url, &concurrency, completions.max(1));
+                if let Some((admin, name)) = cleanup {
+                    let mut admin_conn =
+                        crate::db::establish(&crate::db::DatabaseUrl::parse(&admin)?)?;
+                    let _ = diesel::connection::SimpleConnection::batch_execute(
+                        &mut admin_conn,
+                        &format!("DROP DATABASE {name} WITH (FORCE)"),
+                    );
+                }
+                let report = report?;
+                for r in &report.rows {
+                    println!(
+                        "{}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}",
+                        r.backend, r.concurrency, r.completions, r.per_second, r.p50_ms, r.p99_ms
+                    );
+                }
+                println!(
+                    "{backend}: peak server memory {:.1} MiB; acknowledged {}, stored {}",
+                    report.peak_server_mib, report.acknowledged, report.stored
+                );
+                failed |= report.stored != report.acknowledged as i64;
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+            anyhow::ensure!(
+                !failed,
+                "stored responses differ from acknowledged submissions"
+            );
             Ok(())
         }
         Command::Migrate => {

@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod answering;
 pub mod backup;
 pub mod bench;
+pub mod bench_load;
 pub mod cli;
 pub mod concerns;
 pub mod config;

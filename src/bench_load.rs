@@ -1,0 +1,223 @@
+//! `crt-feedback bench-load`: completions per second through the real server, the way a browser
+//! does them: `GET /s/{token}`, then `POST` a full set of answers.
+//!
+//! For each backend it makes a fresh database, issues the links, starts this same binary as the
+//! server, drives the completions at each concurrency, reads the server's peak memory, and then
+//! checks that the number of stored responses equals the number of acknowledged submissions.
+
+use crate::db::{self, DatabaseUrl};
+use crate::invitations::{self, Batch, Channel};
+use crate::surveys::Catalogue;
+use crate::teams::{self, TeamCode};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One row of results.
+#[derive(Debug)]
+pub struct LoadResult {
+    pub backend: &'static str,
+    pub concurrency: usize,
+    pub completions: usize,
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// The whole run for one backend.
+#[derive(Debug)]
+pub struct LoadReport {
+    pub rows: Vec<LoadResult>,
+    pub peak_server_mib: f64,
+    pub acknowledged: usize,
+    pub stored: i64,
+}
+
+const ANSWERS: &[(&str, &str)] = &[
+    ("fft", "4"),
+    ("fft_reason", "Kind and quick, thank you"),
+    ("staff_kind", "4"),
+    ("carer_included", "5"),
+    ("help_fitted_them", "4"),
+    ("time_to_talk", "4"),
+    ("other_services_info", "3"),
+    ("crisis_help_told", "yes"),
+];
+
+fn peak_memory_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the load at each concurrency, `per_level` completions each, on one database URL.
+pub fn run(
+    backend: &'static str,
+    url: &str,
+    levels: &[usize],
+    per_level: usize,
+) -> anyhow::Result<LoadReport> {
+    let parsed = DatabaseUrl::parse(url)?;
+    let catalogue = Catalogue::new(
+        crate::surveys::load_definitions(None).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    );
+    let mut conn = db::establish(&parsed)?;
+    db::run_migrations(&mut conn)?;
+    catalogue.sync(&mut conn)?;
+    let team = teams::add(
+        &mut conn,
+        &TeamCode::parse("LOAD").map_err(anyhow::Error::msg)?,
+        "Load team",
+    )?;
+    let version = catalogue
+        .current("carer")
+        .ok_or_else(|| anyhow::anyhow!("no carer questionnaire"))?;
+    let total = per_level * levels.len();
+    let batch = Batch {
+        team_id: &team.id,
+        survey_version_id: &version.id,
+        expiry_days: 28,
+    };
+    let mut tokens = Vec::with_capacity(total);
+    while tokens.len() < total {
+        let n = (total - tokens.len()).min(invitations::MAX_BATCH);
+        let (_, links) = invitations::issue_links(&mut conn, &batch, Channel::Printed, n)?;
+        tokens.extend(links.into_iter().map(|l| l.token));
+    }
+    drop(conn);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mail_dir =
+        std::env::temp_dir().join(format!("crt-load-mail-{}", uuid::Uuid::new_v4().simple()));
+    let server = Server(
+        Command::new(std::env::current_exe()?)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", url)
+            .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+            .env("RATE_LIMIT_PER_MINUTE", "1000000")
+            .env("MAIL_DIR", &mail_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let (rows, acknowledged) = runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(256)
+            .build()?;
+        let mut up = false;
+        for _ in 0..200 {
+            if client.get(format!("{base}/healthz")).send().await.is_ok() {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::ensure!(up, "the server did not start");
+        let mut rows = Vec::new();
+        let mut acknowledged = 0;
+        let body = serde_urlencoded::to_string(ANSWERS)?;
+        for (level, chunk) in levels.iter().zip(tokens.chunks(per_level)) {
+            let queue = Arc::new(Mutex::new(chunk.to_vec()));
+            let latencies = Arc::new(Mutex::new(Vec::with_capacity(per_level)));
+            let started = Instant::now();
+            let mut tasks = Vec::new();
+            for _ in 0..*level {
+                let (queue, latencies, client, base, body) = (
+                    queue.clone(),
+                    latencies.clone(),
+                    client.clone(),
+                    base.clone(),
+                    body.clone(),
+                );
+                tasks.push(tokio::spawn(async move {
+                    let mut ok = 0;
+                    loop {
+                        let Some(token) = queue.lock().ok().and_then(|mut q| q.pop()) else {
+                            break;
+                        };
+                        let url = format!("{base}/s/{token}");
+                        let t = Instant::now();
+                        let page = client
+                            .get(&url)
+                            .send()
+                            .await
+                            .map(|r| r.status().as_u16())
+                            .unwrap_or(0);
+                        let sent = client
+                            .post(&url)
+                            .header("content-type", "application/x-www-form-urlencoded")
+                            .body(body.clone())
+                            .send()
+                            .await
+                            .map(|r| r.status().as_u16())
+                            .unwrap_or(0);
+                        if page == 200 && sent == 200 {
+                            ok += 1;
+                            if let Ok(mut l) = latencies.lock() {
+                                l.push(t.elapsed().as_secs_f64() * 1000.0);
+                            }
+                        }
+                    }
+                    ok
+                }));
+            }
+            let mut done = 0;
+            for t in tasks {
+                done += t.await.unwrap_or(0);
+            }
+            let seconds = started.elapsed().as_secs_f64();
+            acknowledged += done;
+            let mut l = latencies.lock().map(|l| l.clone()).unwrap_or_default();
+            l.sort_by(f64::total_cmp);
+            let at = |q: f64| {
+                l.get(((l.len().max(1) - 1) as f64 * q).round() as usize)
+                    .copied()
+                    .unwrap_or(0.0)
+            };
+            rows.push(LoadResult {
+                backend,
+                concurrency: *level,
+                completions: done,
+                per_second: done as f64 / seconds,
+                p50_ms: at(0.5),
+                p99_ms: at(0.99),
+            });
+        }
+        anyhow::Ok((rows, acknowledged))
+    })?;
+    let peak_server_mib = peak_memory_mib(server.0.id());
+    drop(server);
+    let _ = std::fs::remove_dir_all(&mail_dir);
+    let mut conn = db::establish(&parsed)?;
+    use diesel::prelude::*;
+    let stored: i64 = crate::db::schema::responses::table
+        .count()
+        .get_result(&mut conn)?;
+    Ok(LoadReport {
+        rows,
+        peak_server_mib,
+        acknowledged,
+        stored,
+    })
+}
