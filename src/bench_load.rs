@@ -152,10 +152,8 @@ pub fn run(
                 );
                 tasks.push(tokio::spawn(async move {
                     let mut ok = 0;
-                    loop {
-                        let Some(token) = queue.lock().ok().and_then(|mut q| q.pop()) else {
-                            break;
-                        };
+                    // The guard moves into the closure and is released before each completion.
+                    while let Some(token) = queue.lock().ok().and_then(|mut q| q.pop()) {
                         let url = format!("{base}/s/{token}");
                         let t = Instant::now();
                         let page = client
