@@ -322,8 +322,8 @@ pub async fn spawn_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     }
 }
 
-/// Answers for every question of a questionnaire, as a browser would send them.
-pub async fn full_answers(app: &TestApp, key: &str, slug: &str) -> Vec<(String, String)> {
+/// A questionnaire as `GET /api/v1/surveys` describes it.
+pub async fn survey_json(app: &TestApp, key: &str, slug: &str) -> serde_json::Value {
     let surveys: serde_json::Value = app
         .client
         .get(app.url("/api/v1/surveys"))
@@ -334,13 +334,33 @@ pub async fn full_answers(app: &TestApp, key: &str, slug: &str) -> Vec<(String, 
         .json()
         .await
         .unwrap();
-    let survey = surveys
+    surveys
         .as_array()
         .unwrap()
         .iter()
         .find(|s| s["slug"] == slug)
         .unwrap()
-        .clone();
+        .clone()
+}
+
+/// Answers a fresh link of team NORTH with every question answered, `overrides` replacing
+/// (or, with an empty value, leaving out) some answers; expects the thank-you page.
+pub async fn answer(app: &TestApp, key: &str, slug: &str, overrides: &[(&str, &str)]) {
+    let (url, _) = app.issue_links(key, "NORTH", slug, 1).await.remove(0);
+    let mut answers = full_answers(app, key, slug).await;
+    for (q, v) in overrides {
+        answers.retain(|(k, _)| k != q);
+        if !v.is_empty() {
+            answers.push((q.to_string(), v.to_string()));
+        }
+    }
+    let res = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{overrides:?}");
+}
+
+/// Answers for every question of a questionnaire, as a browser would send them.
+pub async fn full_answers(app: &TestApp, key: &str, slug: &str) -> Vec<(String, String)> {
+    let survey = survey_json(app, key, slug).await;
     survey["questions"]
         .as_array()
         .unwrap()

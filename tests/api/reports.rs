@@ -1,50 +1,20 @@
 //! The evidence report end to end: chosen answers through the survey pages, concerns and
 //! actions through the API, then every figure in the JSON and the CSV, worked out by hand.
 
-use crate::helpers::{TestApp, full_answers, spawn_app};
+use crate::helpers::{TestApp, answer, spawn_app, survey_json};
 use crt_feedback::staff::Role;
 use serde_json::{Value, json};
 
 async fn question_for(app: &TestApp, key: &str, slug: &str, criterion: &str) -> String {
-    let surveys: Value = app
-        .client
-        .get(app.url("/api/v1/surveys"))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let survey = surveys
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["slug"] == slug)
-        .unwrap()
-        .clone();
-    survey["questions"]
-        .as_array()
-        .unwrap()
+    let survey = survey_json(app, key, slug).await;
+    let questions = survey["questions"].as_array().unwrap();
+    questions
         .iter()
         .find(|q| q["criterion"] == criterion)
         .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string()
-}
-
-async fn answer(app: &TestApp, key: &str, slug: &str, overrides: &[(&str, &str)]) {
-    let (url, _) = app.issue_links(key, "NORTH", slug, 1).await.remove(0);
-    let mut answers = full_answers(app, key, slug).await;
-    for (q, v) in overrides {
-        answers.retain(|(k, _)| k != q);
-        if !v.is_empty() {
-            answers.push((q.to_string(), v.to_string()));
-        }
-    }
-    let res = app.client.post(&url).form(&answers).send().await.unwrap();
-    assert_eq!(res.status(), 200, "{overrides:?}");
 }
 
 async fn report(app: &TestApp, key: &str) -> Value {

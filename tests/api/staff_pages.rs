@@ -1,4 +1,4 @@
-use crate::helpers::{PASSWORD, csrf_from, full_answers, spawn_app, spawn_app_with};
+use crate::helpers::{PASSWORD, answer, csrf_from, full_answers, spawn_app, spawn_app_with};
 use crt_feedback::staff::Role;
 
 #[actix_web::test]
@@ -256,29 +256,11 @@ async fn a_poor_fft_answer_becomes_a_concern_for_that_team_only() {
     app.add_team("SOUTH");
     let north = app.add_user("n@example.org", Some(Role::Manager), &["NORTH"]);
     let south = app.add_user("s@example.org", Some(Role::Manager), &["SOUTH"]);
-    let (url, _) = app
-        .issue_links(&north, "NORTH", "service-user", 1)
-        .await
-        .remove(0);
-    let mut answers = full_answers(&app, &north, "service-user").await;
-    answers
-        .iter_mut()
-        .filter(|(k, _)| k == "fft")
-        .for_each(|(_, v)| *v = "2".into());
-    answers
-        .iter_mut()
-        .filter(|(k, _)| k == "fft_reason")
-        .for_each(|(_, v)| *v = "Nobody called me back for three days".into());
-    assert_eq!(
-        app.client
-            .post(&url)
-            .form(&answers)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    let poor = [
+        ("fft", "2"),
+        ("fft_reason", "Nobody called me back for three days"),
+    ];
+    answer(&app, &north, "service-user", &poor).await;
     let list = |key: String, team: &'static str| {
         let client = app.client.clone();
         let url = app.url(&format!("/api/v1/teams/{team}/concerns"));
@@ -466,29 +448,11 @@ async fn concerns_can_be_filtered_by_theme() {
     let app = spawn_app().await;
     app.add_team("NORTH");
     let key = app.add_user("n@example.org", Some(Role::Manager), &["NORTH"]);
-    let (url, _) = app
-        .issue_links(&key, "NORTH", "service-user", 1)
-        .await
-        .remove(0);
-    let mut answers = full_answers(&app, &key, "service-user").await;
-    answers
-        .iter_mut()
-        .filter(|(k, _)| k == "fft")
-        .for_each(|(_, v)| *v = "1".into());
-    answers
-        .iter_mut()
-        .filter(|(k, _)| k == "fft_reason")
-        .for_each(|(_, v)| *v = "Nobody called me back for three days".into());
-    assert_eq!(
-        app.client
-            .post(&url)
-            .form(&answers)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    let very_poor = [
+        ("fft", "1"),
+        ("fft_reason", "Nobody called me back for three days"),
+    ];
+    answer(&app, &key, "service-user", &very_poor).await;
     let (browser, _) = app.signed_in_browser("n@example.org").await;
     let page = |theme: &'static str| {
         let browser = browser.clone();
