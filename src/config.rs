@@ -96,6 +96,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "EVIDENCE_FILE",
         "TOML file changing the report rules: threshold_pct, min_n, required_sources, themes; optional",
     ),
+    (
+        "COMMENT_RETENTION_MONTHS",
+        "free-text comments older than this are deleted (their counts stay in the totals); default 36",
+    ),
+    (
+        "AUDIT_RETENTION_MONTHS",
+        "audit entries older than this are deleted; default 84",
+    ),
     ("LOG_FORMAT", "text or json; default text"),
 ];
 
@@ -152,6 +160,8 @@ pub struct Settings {
     pub login_lock_minutes: u32,
     pub mail_retry_base_seconds: u32,
     pub mail_poll_seconds: u32,
+    pub comment_retention_months: u32,
+    pub audit_retention_months: u32,
     pub log_format: LogFormat,
 }
 
@@ -313,6 +323,8 @@ impl Settings {
             login_lock_minutes: number("LOGIN_LOCK_MINUTES", 15, 1, 24 * 60)?,
             mail_retry_base_seconds: number("MAIL_RETRY_BASE_SECONDS", 30, 1, 3600)?,
             mail_poll_seconds: number("MAIL_POLL_SECONDS", 5, 1, 3600)?,
+            comment_retention_months: number("COMMENT_RETENTION_MONTHS", 36, 1, 1200)?,
+            audit_retention_months: number("AUDIT_RETENTION_MONTHS", 84, 1, 1200)?,
             log_format,
         })
     }

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod metrics;
 pub mod reports;
 pub mod responses;
+pub mod retention;
 pub mod staff;
 pub mod startup;
 pub mod surveys;

@@ -108,7 +108,13 @@ impl Application {
             sender,
             nudge.clone(),
             Duration::from_secs(u64::from(settings.mail_poll_seconds)),
-            settings.reminder_after_days,
+            crate::mail::worker::Jobs {
+                reminder_after_days: settings.reminder_after_days,
+                retention: crate::retention::Retention {
+                    comment_months: settings.comment_retention_months,
+                    audit_months: settings.audit_retention_months,
+                },
+            },
         );
         let session_key = match &settings.session_key {
             Some(bytes) => Key::from(bytes.expose()),

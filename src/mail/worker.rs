@@ -1,5 +1,5 @@
 //! The background thread that sends due mail and runs the scheduled jobs (reminders, erasing
-//! expired contact details). New mail wakes it at once; otherwise it polls.
+//! expired contact details, deleting comments and audit entries past their retention). New mail wakes it at once; otherwise it polls.
 
 use super::outbox::{OutboxSender, queue_reminders};
 use crate::invitations::erase_expired_contacts;
@@ -34,6 +34,13 @@ impl Nudge {
     }
 }
 
+/// What the scheduled jobs need to know.
+#[derive(Debug, Clone, Copy)]
+pub struct Jobs {
+    pub reminder_after_days: u32,
+    pub retention: crate::retention::Retention,
+}
+
 /// A running worker; stops when dropped.
 pub struct Worker {
     stop: Arc<AtomicBool>,
@@ -43,19 +50,14 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the worker thread.
-    pub fn start(
-        sender: OutboxSender,
-        nudge: Arc<Nudge>,
-        poll: Duration,
-        reminder_after_days: u32,
-    ) -> Self {
+    pub fn start(sender: OutboxSender, nudge: Arc<Nudge>, poll: Duration, jobs: Jobs) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let handle = {
             let stop = stop.clone();
             let nudge = nudge.clone();
             std::thread::Builder::new()
                 .name("outbox".into())
-                .spawn(move || run(sender, nudge, stop, poll, reminder_after_days))
+                .spawn(move || run(sender, nudge, stop, poll, jobs))
                 .ok()
         };
         Worker {
@@ -78,18 +80,12 @@ impl Drop for Worker {
 
 const JOBS_EVERY: Duration = Duration::from_secs(60);
 
-fn run(
-    sender: OutboxSender,
-    nudge: Arc<Nudge>,
-    stop: Arc<AtomicBool>,
-    poll: Duration,
-    reminder_after_days: u32,
-) {
+fn run(sender: OutboxSender, nudge: Arc<Nudge>, stop: Arc<AtomicBool>, poll: Duration, jobs: Jobs) {
     let mut jobs_due = Instant::now();
     while !stop.load(Ordering::SeqCst) {
         if Instant::now() >= jobs_due {
             jobs_due = Instant::now() + JOBS_EVERY;
-            if let Err(e) = scheduled_jobs(&sender, reminder_after_days) {
+            if let Err(e) = scheduled_jobs(&sender, jobs) {
                 tracing::warn!(error = %e, "scheduled jobs failed; will try again");
             }
         }
@@ -106,12 +102,19 @@ fn run(
     }
 }
 
-fn scheduled_jobs(sender: &OutboxSender, reminder_after_days: u32) -> anyhow::Result<()> {
+fn scheduled_jobs(sender: &OutboxSender, jobs: Jobs) -> anyhow::Result<()> {
     let mut conn = sender.pool.get()?;
-    let reminders = queue_reminders(&mut conn, reminder_after_days)?;
+    let reminders = queue_reminders(&mut conn, jobs.reminder_after_days)?;
     let erased = erase_expired_contacts(&mut conn)?;
-    if reminders + erased > 0 {
-        tracing::info!(reminders, erased, "scheduled jobs ran");
+    let deleted = crate::retention::apply(&mut conn, jobs.retention)?;
+    if reminders + erased + deleted.comments + deleted.audit_entries > 0 {
+        tracing::info!(
+            reminders,
+            erased,
+            comments_deleted = deleted.comments,
+            audit_deleted = deleted.audit_entries,
+            "scheduled jobs ran"
+        );
     }
     Ok(())
 }

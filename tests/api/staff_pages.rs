@@ -468,3 +468,54 @@ async fn concerns_can_be_filtered_by_theme() {
         "and not medication"
     );
 }
+
+#[actix_web::test]
+async fn comments_and_audit_entries_past_their_retention_are_deleted_but_counts_stay() {
+    use crt_feedback::db::schema::{audit_log, comment_totals, comments};
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("n@example.org", Some(Role::Manager), &["NORTH"]);
+    answer(&app, &key, "carer", &[("fft_reason", "An old comment")]).await;
+    answer(&app, &key, "carer", &[("fft_reason", "A new comment")]).await;
+    let long_ago = chrono::Utc::now().date_naive() - chrono::TimeDelta::days(400);
+    diesel::update(comments::table.filter(comments::body.eq("An old comment")))
+        .set(comments::received_on.eq(long_ago))
+        .execute(&mut app.conn())
+        .unwrap();
+    diesel::update(audit_log::table)
+        .set(audit_log::at.eq(long_ago.and_time(chrono::NaiveTime::MIN)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let counted_before: i64 = comment_totals::table
+        .select(comment_totals::count)
+        .load::<i64>(&mut app.conn())
+        .unwrap()
+        .iter()
+        .sum();
+    let deleted = crt_feedback::retention::apply(
+        &mut app.conn(),
+        crt_feedback::retention::Retention {
+            comment_months: 12,
+            audit_months: 12,
+        },
+    )
+    .unwrap();
+    assert_eq!(deleted.comments, 1);
+    assert!(deleted.audit_entries >= 1);
+    let bodies: Vec<String> = comments::table
+        .select(comments::body)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(
+        bodies.iter().any(|b| b == "A new comment")
+            && !bodies.iter().any(|b| b == "An old comment")
+    );
+    let counted_after: i64 = comment_totals::table
+        .select(comment_totals::count)
+        .load::<i64>(&mut app.conn())
+        .unwrap()
+        .iter()
+        .sum();
+    assert_eq!(counted_before, counted_after, "reports keep their counts");
+}
