@@ -7,6 +7,7 @@ pub mod sign_in;
 
 use crate::db::DbConnection;
 use crate::db::schema::{team_roles, teams, users};
+use crate::error::AppError;
 use diesel::prelude::*;
 use validator::ValidateEmail;
 
@@ -59,6 +60,24 @@ impl StaffUser {
     pub fn can(&self, team_id: &str, permission: Permission) -> bool {
         self.role_in(team_id)
             .is_some_and(|role| role.allows(permission))
+    }
+
+    /// Access to one record (a concern, an action, a comment) of a team: allowed, 403 for a
+    /// member of that team without the permission, 404 for anyone else, so another team's
+    /// records are not even confirmed to exist.
+    pub fn may_touch(
+        &self,
+        team_id: &str,
+        permission: Permission,
+        what: &'static str,
+    ) -> Result<(), AppError> {
+        if self.can(team_id, permission) {
+            Ok(())
+        } else if self.role_in(team_id).is_some() {
+            Err(AppError::Forbidden)
+        } else {
+            Err(AppError::NotFound(what))
+        }
     }
 
     /// Whether the user may do this anywhere (for menus).

@@ -35,6 +35,26 @@ pub struct AppState {
 /// Shorthand for the shared state extractor.
 pub type State = web::Data<AppState>;
 
+/// The team named in a path, if the user may do this there: 404 for an unknown team, 403 for
+/// a team the user has no such right in. Pages and the API both check access this way.
+pub async fn team_access(
+    state: &AppState,
+    user: &crate::staff::StaffUser,
+    code: String,
+    permission: crate::staff::Permission,
+) -> Result<crate::teams::Team, crate::error::AppError> {
+    let team = crate::db::run(&state.pool, move |conn| {
+        crate::teams::find_by_code(conn, &code)
+    })
+    .await?
+    .ok_or(crate::error::AppError::NotFound("team"))?;
+    if user.can(&team.id, permission) {
+        Ok(team)
+    } else {
+        Err(crate::error::AppError::Forbidden)
+    }
+}
+
 /// The whole route tree.
 pub fn configure(
     cfg: &mut web::ServiceConfig,

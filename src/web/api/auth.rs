@@ -51,15 +51,6 @@ impl ApiUser {
         code: String,
         permission: Permission,
     ) -> Result<Team, AppError> {
-        let team = crate::db::run(&state.pool, move |conn| {
-            crate::teams::find_by_code(conn, &code)
-        })
-        .await?
-        .ok_or(AppError::NotFound("team"))?;
-        if self.0.can(&team.id, permission) {
-            Ok(team)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        crate::web::team_access(state, &self.0, code, permission).await
     }
 }

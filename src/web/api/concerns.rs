@@ -69,13 +69,9 @@ pub async fn create(
 /// existence is not confirmed.
 fn concern_team(user: &ApiUser, team_id: Option<String>) -> Result<String, AppError> {
     let team_id = team_id.ok_or(AppError::NotFound("concern"))?;
-    if user.0.can(&team_id, Permission::ManageConcerns) {
-        Ok(team_id)
-    } else if user.0.role_in(&team_id).is_some() {
-        Err(AppError::Forbidden)
-    } else {
-        Err(AppError::NotFound("concern"))
-    }
+    user.0
+        .may_touch(&team_id, Permission::ManageConcerns, "concern")?;
+    Ok(team_id)
 }
 
 #[derive(Deserialize)]

@@ -157,13 +157,8 @@ pub async fn correct_comment(
     let team_id = crate::db::run(&state.pool, move |conn| comments::team_of(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("comment"))?;
-    if !user.0.can(&team_id, Permission::ViewComments) {
-        return Err(if user.0.role_in(&team_id).is_some() {
-            AppError::Forbidden
-        } else {
-            AppError::NotFound("comment")
-        });
-    }
+    user.0
+        .may_touch(&team_id, Permission::ViewComments, "comment")?;
     let change: SentimentChange = parse_body(&body)?;
     let actor = user.0.audit_label();
     crate::db::run(&state.pool, move |conn| {

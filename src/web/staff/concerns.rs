@@ -220,13 +220,10 @@ async fn load_concern(
     let concern = crate::db::run(&state.pool, move |conn| concerns::find(conn, &id, min_n))
         .await?
         .ok_or(AppError::NotFound("concern"))?;
-    if signed_in.user.can(&concern.team_id, permission) {
-        Ok(concern)
-    } else if signed_in.user.role_in(&concern.team_id).is_some() {
-        Err(AppError::Forbidden)
-    } else {
-        Err(AppError::NotFound("concern"))
-    }
+    signed_in
+        .user
+        .may_touch(&concern.team_id, permission, "concern")?;
+    Ok(concern)
 }
 
 async fn render_concern(

@@ -323,14 +323,9 @@ pub async fn correct_sentiment(
     let team_id = crate::db::run(&state.pool, move |conn| comments::team_of(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("comment"))?;
-    if !signed_in.user.can(&team_id, Permission::ViewComments) {
-        let e = if signed_in.user.role_in(&team_id).is_some() {
-            AppError::Forbidden
-        } else {
-            AppError::NotFound("comment")
-        };
-        return Err(e.into());
-    }
+    signed_in
+        .user
+        .may_touch(&team_id, Permission::ViewComments, "comment")?;
     let form = StaffForm::checked(&signed_in, form)?;
     let label = form.get("sentiment").to_string();
     let actor = signed_in.user.audit_label();

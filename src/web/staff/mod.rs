@@ -111,14 +111,5 @@ pub async fn team_for(
     code: String,
     permission: Permission,
 ) -> Result<Team, AppError> {
-    let team = crate::db::run(&state.pool, move |conn| {
-        crate::teams::find_by_code(conn, &code)
-    })
-    .await?
-    .ok_or(AppError::NotFound("team"))?;
-    if user.user.can(&team.id, permission) {
-        Ok(team)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    crate::web::team_access(state, &user.user, code, permission).await
 }
