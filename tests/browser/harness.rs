@@ -105,6 +105,28 @@ impl Browser {
         let _ = self.client.clone().close().await;
     }
 
+    /// Clicks the first element matching a CSS selector.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Types into the element with this id.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
     /// Sets the window (and so, headless, the viewport) size.
     pub async fn size(&self, (w, h): (u32, u32)) {
         self.client.set_window_size(w, h).await.unwrap();

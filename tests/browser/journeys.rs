@@ -25,15 +25,8 @@ async fn fill(b: &Browser, answers: &[(String, String)]) {
 }
 
 async fn submit(b: &Browser) {
-    b.client
-        .find(Locator::Css(
-            "form#questions button[type=submit], main form button[type=submit]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("form#questions button[type=submit], main form button[type=submit]")
+        .await;
 }
 
 async fn selected(b: &Browser, question: &str, value: &str) -> bool {
@@ -75,13 +68,7 @@ async fn survey_journey(app: &TestApp, b: &Browser, key: &str, width: u32) {
     );
     b.axe("questionnaire with an error").await;
     b.screenshot("survey-error").await;
-    b.client
-        .find(Locator::Css(".error-summary a[href=\"#fft\"]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click(".error-summary a[href=\"#fft\"]").await;
     assert!(
         b.client
             .current_url()
@@ -124,33 +111,15 @@ async fn code_journey(app: &TestApp, b: &Browser, key: &str) {
     let (_, code) = app.issue_links(key, "NORTH", "carer", 1).await.remove(0);
     b.client.goto(&app.url("/code")).await.unwrap();
     b.axe("code page").await;
-    b.client
-        .find(Locator::Id("code"))
-        .await
-        .unwrap()
-        .send_keys("WRONG-CODE1")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("main form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.type_into("code", "WRONG-CODE1").await;
+    b.click("main form button").await;
     assert!(b.has_text("We could not find that code").await);
     b.axe("code page with an error").await;
     b.screenshot("code-error").await;
     let input = b.client.find(Locator::Id("code")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(&code.to_lowercase()).await.unwrap();
-    b.client
-        .find(Locator::Css("main form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("main form button").await;
     assert!(
         b.has_text("Overall, how was your experience of our service?")
             .await,
@@ -169,27 +138,9 @@ async fn code_journey(app: &TestApp, b: &Browser, key: &str) {
 async fn sign_in(app: &TestApp, b: &Browser, email: &str) {
     b.client.goto(&app.url("/staff/sign-in")).await.unwrap();
     b.axe("sign-in page").await;
-    b.client
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("main form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.type_into("email", email).await;
+    b.type_into("password", PASSWORD).await;
+    b.click("main form button").await;
     assert!(b.has_text("Your teams").await, "signed in");
 }
 
@@ -202,20 +153,8 @@ async fn pair_journey(app: &TestApp, b: &Browser) {
         .await
         .unwrap();
     b.axe("invitation form").await;
-    b.client
-        .find(Locator::Id("mode"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#mode").await;
+    b.click("main form button[type=submit]").await;
     assert!(
         b.has_text("Service user").await && b.has_text("Carer").await,
         "two cards"
@@ -231,13 +170,7 @@ async fn pair_journey(app: &TestApp, b: &Browser) {
     );
     b.axe("printable cards").await;
     b.screenshot("cards").await;
-    b.client
-        .find(Locator::Css("form[action=\"/staff/sign-out\"] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("form[action=\"/staff/sign-out\"] button").await;
 }
 
 /// A manager logs a complaint, adds an action, completes and publishes it, and sees it on the
@@ -250,38 +183,13 @@ async fn manager_journey(app: &TestApp, b: &Browser, width: u32) {
         .unwrap();
     b.axe("concerns").await;
     let summary = format!("Calls not returned at weekends ({width})");
-    b.client
-        .find(Locator::Id("summary"))
-        .await
-        .unwrap()
-        .send_keys(&summary)
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css(
-            "form[method=post][action$=\"/concerns\"] button[type=submit]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.type_into("summary", &summary).await;
+    b.click("form[method=post][action$=\"/concerns\"] button[type=submit]")
+        .await;
     assert!(b.has_text(&summary).await);
     b.axe("a concern").await;
-    b.client
-        .find(Locator::Id("description"))
-        .await
-        .unwrap()
-        .send_keys("Weekend call-back rota")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Id("owner"))
-        .await
-        .unwrap()
-        .send_keys("Team manager")
-        .await
-        .unwrap();
+    b.type_into("description", "Weekend call-back rota").await;
+    b.type_into("owner", "Team manager").await;
     b.client
         .execute(
             "document.getElementById('due_on').value = '2030-01-31';",
@@ -289,13 +197,7 @@ async fn manager_journey(app: &TestApp, b: &Browser, width: u32) {
         )
         .await
         .unwrap();
-    b.client
-        .find(Locator::Css("form[action$=\"/actions\"] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("form[action$=\"/actions\"] button").await;
     assert!(b.has_text("Weekend call-back rota").await);
     let status = b
         .client
@@ -318,20 +220,8 @@ async fn manager_journey(app: &TestApp, b: &Browser, width: u32) {
         .send_keys(&wording)
         .await
         .unwrap();
-    b.client
-        .find(Locator::Css("input[name=publishable]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("form[action^=\"/staff/actions/\"] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("input[name=publishable]").await;
+    b.click("form[action^=\"/staff/actions/\"] button").await;
     assert!(b.has_text("Shown on the").await, "published");
     b.axe("a concern with a done action").await;
     b.client
@@ -360,13 +250,7 @@ async fn manager_journey(app: &TestApp, b: &Browser, width: u32) {
         .await
         .unwrap();
     b.axe("evidence pack").await;
-    b.client
-        .find(Locator::Css("form[action=\"/staff/sign-out\"] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("form[action=\"/staff/sign-out\"] button").await;
 }
 
 /// The questionnaire answered in Welsh.
@@ -378,13 +262,7 @@ async fn welsh_journey(app: &TestApp, b: &Browser, key: &str) {
         "{}",
         b.text().await
     );
-    b.client
-        .find(Locator::Css(".lang-switch a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click(".lang-switch a").await;
     assert!(
         b.has_text("Yn gyffredinol").await,
         "the questionnaire in Welsh"
