@@ -97,6 +97,15 @@ pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, r2d2::PoolEr
         .build(ConnectionManager::new(url.clone()))
 }
 
+/// On SQLite, copies the write-ahead log into the database and empties the log file. Until
+/// then the log still holds old page images, including contact details already erased from
+/// the tables. A no-op on PostgreSQL; best effort while readers are busy.
+pub fn truncate_wal(conn: &mut DbConnection) {
+    if let DbConnection::Sqlite(c) = conn {
+        let _ = c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+}
+
 /// Applies every pending migration for the connection's backend.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     let result = match conn {

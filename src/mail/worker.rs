@@ -100,6 +100,10 @@ fn run(sender: OutboxSender, nudge: Arc<Nudge>, stop: Arc<AtomicBool>, poll: Dur
             nudge.wait(poll);
         }
     }
+    // On the way out, leave no erased contact details behind in the SQLite log.
+    if let Ok(mut conn) = sender.pool.get() {
+        crate::db::truncate_wal(&mut conn);
+    }
 }
 
 fn scheduled_jobs(sender: &OutboxSender, jobs: Jobs) -> anyhow::Result<()> {
@@ -107,6 +111,7 @@ fn scheduled_jobs(sender: &OutboxSender, jobs: Jobs) -> anyhow::Result<()> {
     let reminders = queue_reminders(&mut conn, jobs.reminder_after_days)?;
     let erased = erase_expired_contacts(&mut conn)?;
     let deleted = crate::retention::apply(&mut conn, jobs.retention)?;
+    crate::db::truncate_wal(&mut conn);
     if reminders + erased + deleted.comments + deleted.audit_entries > 0 {
         tracing::info!(
             reminders,
