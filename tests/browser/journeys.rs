@@ -135,6 +135,12 @@ async fn code_journey(app: &TestApp, b: &Browser, key: &str) {
     );
 }
 
+/// Signs out and waits for the sign-in page, so the next navigation does not race it.
+async fn sign_out(b: &Browser) {
+    b.click("form[action=\"/staff/sign-out\"] button").await;
+    assert!(b.has_text("For crisis team staff.").await, "signed out");
+}
+
 async fn sign_in(app: &TestApp, b: &Browser, email: &str) {
     b.client.goto(&app.url("/staff/sign-in")).await.unwrap();
     b.axe("sign-in page").await;
@@ -170,7 +176,7 @@ async fn pair_journey(app: &TestApp, b: &Browser) {
     );
     b.axe("printable cards").await;
     b.screenshot("cards").await;
-    b.click("form[action=\"/staff/sign-out\"] button").await;
+    sign_out(b).await;
 }
 
 /// A manager logs a complaint, adds an action, completes and publishes it, and sees it on the
@@ -250,7 +256,7 @@ async fn manager_journey(app: &TestApp, b: &Browser, width: u32) {
         .await
         .unwrap();
     b.axe("evidence pack").await;
-    b.click("form[action=\"/staff/sign-out\"] button").await;
+    sign_out(b).await;
 }
 
 /// The questionnaire answered in Welsh.
