@@ -59,6 +59,23 @@ impl AppError {
         }
     }
 
+    /// The same failure for another request that shared it (a batch that did not commit):
+    /// the kind is kept, the cause is carried as text.
+    pub fn same_kind(&self) -> AppError {
+        let cause = anyhow::anyhow!("{:#}", self.cause_or_self());
+        match self {
+            AppError::Unavailable(_) => AppError::Unavailable(cause),
+            _ => AppError::Internal(cause),
+        }
+    }
+
+    fn cause_or_self(&self) -> &(dyn std::error::Error + 'static) {
+        match self {
+            AppError::Unavailable(cause) | AppError::Internal(cause) => cause.as_ref(),
+            other => other,
+        }
+    }
+
     /// Logs server-side failures with their whole cause chain; client errors are not logged,
     /// because their messages can echo what a person typed.
     pub fn log(&self) {
@@ -115,15 +132,45 @@ impl ResponseError for AppError {
     }
 }
 
+/// Messages of failures that pass once the database is back: a PostgreSQL server shutting
+/// down, restarting or gone (diesel reports these as `Unknown` until libpq notices the
+/// connection is dead), and SQLite's lock still held after the busy timeout. PostgreSQL words
+/// them in English unless `lc_messages` says otherwise; anything unrecognised stays a 500.
+const TRANSIENT_MESSAGES: &[&str] = &[
+    "terminating connection",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "the database system is in recovery mode",
+    "server closed the connection",
+    "no connection to the server",
+    "connection to server",
+    "database is locked",
+];
+
+/// Whether the failure is the database being briefly out of reach rather than a fault.
+fn is_transient(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            TRANSIENT_MESSAGES.iter().any(|m| message.contains(m))
+        }
+        Error::RollbackErrorOnCommit { commit_error, .. } => is_transient(commit_error),
+        // Left so only when the connection failed part way through a transaction.
+        Error::BrokenTransactionManager => true,
+        _ => false,
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            Error::NotFound => AppError::NotFound("record"),
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            ) => AppError::Unavailable(e.into()),
+            diesel::result::Error::NotFound => AppError::NotFound("record"),
+            e if is_transient(&e) => AppError::Unavailable(e.into()),
             other => AppError::Internal(other.into()),
         }
     }

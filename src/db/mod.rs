@@ -1,5 +1,6 @@
 //! The database: one connection type over SQLite or PostgreSQL, a pool, embedded migrations.
 
+pub mod group_commit;
 pub mod schema;
 mod url;
 

@@ -23,6 +23,8 @@ use std::sync::Arc;
 /// What every handler may use.
 pub struct AppState {
     pub pool: Pool,
+    /// Survey submissions, committed in groups (see `db::group_commit`).
+    pub submissions: crate::db::group_commit::GroupCommit,
     pub catalogue: Arc<Catalogue>,
     pub templates: Arc<Templates>,
     pub settings: Arc<Settings>,

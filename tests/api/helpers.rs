@@ -58,6 +58,15 @@ impl TestDb {
         }
     }
 
+    /// A database someone else made and will remove (a second server, a private PostgreSQL).
+    pub fn existing(url: String) -> TestDb {
+        TestDb {
+            url,
+            dir: None,
+            pg_admin: None,
+        }
+    }
+
     /// Whether this test runs on PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.pg_admin.is_some()
@@ -284,12 +293,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 /// Starts a second server on the same database as `first` (several servers behind a load
 /// balancer). The returned app does not own the database.
 pub async fn spawn_beside(first: &TestApp, extra: &[(&str, &str)]) -> TestApp {
-    let db = TestDb {
-        url: first.db.url.clone(),
-        dir: None,
-        pg_admin: None,
-    };
-    spawn_on(db, extra).await
+    spawn_on(TestDb::existing(first.db.url.clone()), extra).await
 }
 
 /// Starts the app on an existing database (a restart).

@@ -13,6 +13,7 @@ mod helpers;
 mod invitations_api;
 mod logs;
 mod migrations;
+mod pg_restart;
 mod reports;
 mod role_matrix;
 mod several_servers;

@@ -175,19 +175,21 @@ pub async fn submit(
     let invitation = link.invitation.clone();
     let respondent = link.version.survey.respondent;
     let (risk, rules) = (state.risk.clone(), state.rules.clone());
-    let outcome = crate::db::run(&state.pool, move |conn| {
-        answering::submit(
-            conn,
-            &invitation,
-            respondent,
-            &parsed,
-            &TextRules {
-                risk: &risk,
-                themes: &rules.themes,
-            },
-        )
-    })
-    .await;
+    let outcome = state
+        .submissions
+        .run(move |conn| {
+            answering::submit(
+                conn,
+                &invitation,
+                respondent,
+                &parsed,
+                &TextRules {
+                    risk: &risk,
+                    themes: &rules.themes,
+                },
+            )
+        })
+        .await;
     match outcome {
         Ok(stored) => {
             state.metrics.responses_stored.inc();
