@@ -11,10 +11,13 @@ use crate::invitations::{self, OpenInvitation};
 use crate::responses::{self, NewResponse, Stored, TextRules};
 use crate::surveys::Respondent;
 use crate::surveys::answers::Answer;
-use diesel::Connection;
 
 /// Stores the answers for an open invitation, or fails with `Gone` if another submission used
 /// the link first.
+///
+/// The caller runs this inside a transaction or savepoint of its own (the survey route uses
+/// `db::group_commit`, which gives each submission a savepoint), so that a failure part way
+/// through undoes the redeemed link as well as the rows written.
 pub fn submit(
     conn: &mut DbConnection,
     invitation: &OpenInvitation,
@@ -22,22 +25,20 @@ pub fn submit(
     answers: &[Answer],
     rules: &TextRules<'_>,
 ) -> Result<Stored, AppError> {
-    conn.transaction(|conn| {
-        // First statement of the transaction is the write: on SQLite it takes the write lock at
-        // once (and waits its turn), on PostgreSQL the row lock makes the loser see `used`.
-        if !invitations::redeem(conn, &invitation.id)? {
-            return Err(AppError::Gone);
-        }
-        let received_on = crate::db::today();
-        let new = NewResponse {
-            team_id: &invitation.team_id,
-            survey_version_id: &invitation.survey_version_id,
-            respondent,
-            channel: invitation.channel.as_str(),
-            received_on,
-        };
-        let stored = responses::store(conn, &new, answers, rules)?;
-        concerns::raise_from_response(conn, &invitation.team_id, &stored, received_on)?;
-        Ok(stored)
-    })
+    // First statement is the write: on SQLite it takes the write lock at once (and waits
+    // its turn), on PostgreSQL the row lock makes the loser see `used`.
+    if !invitations::redeem(conn, &invitation.id)? {
+        return Err(AppError::Gone);
+    }
+    let received_on = crate::db::today();
+    let new = NewResponse {
+        team_id: &invitation.team_id,
+        survey_version_id: &invitation.survey_version_id,
+        respondent,
+        channel: invitation.channel.as_str(),
+        received_on,
+    };
+    let stored = responses::store(conn, &new, answers, rules)?;
+    concerns::raise_from_response(conn, &invitation.team_id, &stored, received_on)?;
+    Ok(stored)
 }

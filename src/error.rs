@@ -91,8 +91,11 @@ impl AppError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// Every API error: a stable code, a message for people, and the field at fault if one is.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
+    /// `not_found`, `gone`, `unauthorized`, `forbidden`, `bad_request`, `too_many_requests`,
+    /// `unavailable` or `internal`.
     error: &'a str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]

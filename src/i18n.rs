@@ -73,8 +73,7 @@ pub fn t(lang: Lang, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// The messages as a JSON object for templates.
-pub fn as_json(lang: Lang) -> Value {
+fn build_json(lang: Lang) -> Value {
     let mut map: Map<String, Value> = EN
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
@@ -83,6 +82,17 @@ pub fn as_json(lang: Lang) -> Value {
         map.insert(k.clone(), Value::String(v.clone()));
     }
     Value::Object(map)
+}
+
+static EN_JSON: LazyLock<Value> = LazyLock::new(|| build_json(Lang::En));
+static CY_JSON: LazyLock<Value> = LazyLock::new(|| build_json(Lang::Cy));
+
+/// The messages as a JSON object for templates, built once per language.
+pub fn as_json(lang: Lang) -> &'static Value {
+    match lang {
+        Lang::En => &EN_JSON,
+        Lang::Cy => &CY_JSON,
+    }
 }
 
 #[cfg(test)]

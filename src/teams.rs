@@ -75,7 +75,7 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<T
     teams::table
         .filter(teams::code.eq(code.trim().to_ascii_uppercase()))
         .select(Team::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -84,7 +84,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Team>> {
     teams::table
         .find(id)
         .select(Team::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -67,6 +67,17 @@ impl Templates {
         self.html.render(name, context)
     }
 
+    /// Renders an HTML page from a context already in JSON, without copying it again
+    /// (`html` serialises its context into a fresh JSON value first).
+    pub fn html_value(
+        &self,
+        name: &str,
+        context: serde_json::Value,
+    ) -> Result<String, handlebars::RenderError> {
+        self.html
+            .render_with_context(name, &handlebars::Context::from(context))
+    }
+
     /// Renders a plain-text email part, unescaped.
     pub fn text(
         &self,

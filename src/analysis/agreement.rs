@@ -99,7 +99,7 @@ pub(crate) fn ratio_pct_1dp(part: u32, whole: u32) -> Option<f64> {
 
 /// What a report shows for one question and one source: counts, percentage
 /// agreeing and its 95% interval, all hidden when there are too few answers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AgreementFigures {
     /// Usable answers, or None when suppressed.
     pub n: Option<u32>,
@@ -154,7 +154,7 @@ pub fn figures(p: Proportion, min_n: u32) -> AgreementFigures {
 }
 
 /// What the sources together say about an all-source agreement criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Indicator {
     /// Every required source has enough answers and each reaches the threshold.

@@ -59,7 +59,7 @@ impl FftCounts {
 
 /// What a report shows for one unit's FFT: counts and percentages, all hidden
 /// when the unit has 1 to `min_n - 1` responses.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FftFigures {
     /// All responses.
     pub total: Option<u32>,

@@ -61,7 +61,7 @@ impl ActionStatus {
 }
 
 /// A stored action.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = actions)]
 pub struct ActionRow {
     pub id: String,
@@ -163,7 +163,7 @@ pub fn add(conn: &mut DbConnection, concern_id: &str, new: &NewAction) -> QueryR
 }
 
 /// A change to an action; absent fields stay as they are.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionChange {
     pub status: Option<String>,
@@ -182,7 +182,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ActionRow>>
     actions::table
         .find(id)
         .select(ActionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 /// Where a concern came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConcernSource {
     /// Raised automatically from a survey response.
@@ -118,7 +118,7 @@ struct ConcernRow {
 }
 
 /// A concern with its actions, as pages and the API show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Concern {
     pub id: String,
     #[serde(skip)]
@@ -409,7 +409,7 @@ pub fn find(conn: &mut DbConnection, id: &str, comment_min_n: u32) -> QueryResul
     let row = concerns::table
         .find(id)
         .select(ConcernRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(assemble(conn, row.into_iter().collect(), comment_min_n)?.pop())
 }
@@ -419,7 +419,7 @@ pub fn team_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>>
     concerns::table
         .find(id)
         .select(concerns::team_id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -429,7 +429,7 @@ pub fn team_of_action(conn: &mut DbConnection, action_id: &str) -> QueryResult<O
         .inner_join(concerns::table)
         .filter(actions_t::id.eq(action_id))
         .select(concerns::team_id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

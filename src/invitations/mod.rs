@@ -271,7 +271,7 @@ pub fn find_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option
         .inner_join(invitations::table)
         .filter(invitation_tokens::token_hash.eq(tokens::hash(token)))
         .select(STATE_COLUMNS)
-        .first::<StateRow>(conn)
+        .get_result::<StateRow>(conn)
         .optional()?;
     Ok(row.map(|r| state_of(r, crate::db::today())))
 }
@@ -288,7 +288,7 @@ pub fn exchange_code(
     let row = invitations::table
         .filter(invitations::code_hash.eq(tokens::hash(&code)))
         .select(STATE_COLUMNS)
-        .first::<StateRow>(conn)
+        .get_result::<StateRow>(conn)
         .optional()?;
     let Some(row) = row else { return Ok(None) };
     match state_of(row, crate::db::today()) {

@@ -130,7 +130,7 @@ impl OutboxSender {
                 invitations::expires_on,
                 teams::name,
             ))
-            .first(conn)
+            .get_result(conn)
             .optional()
             .map_err(db)?;
         let kind = MailKind::parse(&row.kind).unwrap_or(MailKind::Invitation);

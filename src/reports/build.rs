@@ -19,7 +19,7 @@ pub const EVIDENCE_NOTE: &str = "Evidence for fidelity reviewers: what each sour
      It is not a judgement that any criterion is met; reviewers decide that.";
 
 /// One source's figures for a criterion.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SourceFigures {
     pub source: &'static str,
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct SourceFigures {
 }
 
 /// One criterion's evidence.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CriterionEvidence {
     pub criterion: &'static str,
     /// `agreement` (agree 4–5 on a five-point scale) or `yes_no`.
@@ -38,7 +38,7 @@ pub struct CriterionEvidence {
 }
 
 /// Criterion 22c: feedback sought, and action shown on concerns.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FeedbackAction {
     pub service_user_responses: Option<u32>,
     pub latest_response_on: Option<chrono::NaiveDate>,
@@ -51,7 +51,7 @@ pub struct FeedbackAction {
 }
 
 /// One month of the FFT trend.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FftMonth {
     pub month: String,
     #[serde(flatten)]
@@ -59,7 +59,7 @@ pub struct FftMonth {
 }
 
 /// Comment sentiment counts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SentimentCounts {
     pub comments: Option<u32>,
     pub positive: Option<u32>,
@@ -69,7 +69,7 @@ pub struct SentimentCounts {
 }
 
 /// Sentiment in one month.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SentimentMonth {
     pub month: String,
     #[serde(flatten)]
@@ -77,7 +77,7 @@ pub struct SentimentMonth {
 }
 
 /// One theme's comments, split by sentiment.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ThemeCounts {
     pub theme: String,
     pub label: String,
@@ -86,14 +86,16 @@ pub struct ThemeCounts {
 }
 
 /// The whole report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub team: Option<String>,
     pub period: Period,
     pub note: &'static str,
     pub threshold_pct: f64,
     pub min_n: u32,
+    #[schema(value_type = std::collections::BTreeMap<String, Option<u32>>)]
     pub responses: Map<String, Value>,
+    #[schema(value_type = std::collections::BTreeMap<String, Option<u32>>)]
     pub responses_by_channel: Map<String, Value>,
     pub invitations_issued: i64,
     pub response_rate_pct: Option<f64>,

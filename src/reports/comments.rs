@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A comment as staff see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommentView {
     pub id: String,
     pub group: String,
@@ -131,7 +131,7 @@ pub fn team_of(conn: &mut DbConnection, comment_id: &str) -> QueryResult<Option<
     comments::table
         .find(comment_id)
         .select(comments::team_id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -165,7 +165,7 @@ pub fn correct_sentiment(
                 comments::sentiment_corrected,
                 comments::themes,
             ))
-            .first(conn)
+            .get_result(conn)
             .optional()?
             .ok_or(AppError::NotFound("comment"))?;
         let old = corrected.unwrap_or(computed);

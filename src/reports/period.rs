@@ -6,9 +6,12 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD` as pages and the API take it; both optional.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// First day, `YYYY-MM-DD`; twelve months before `to` when absent.
     pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`; today when absent.
     pub to: Option<String>,
 }
 
@@ -20,7 +23,7 @@ impl PeriodQuery {
 }
 
 /// A checked reporting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,

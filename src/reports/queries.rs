@@ -105,7 +105,7 @@ pub fn load(
     }
     let latest_service_user_response = q
         .select(diesel::dsl::max(responses::received_on))
-        .first(conn)?;
+        .get_result(conn)?;
 
     let filter = ConcernFilter {
         period: Some((period.from, period.to)),

@@ -26,6 +26,6 @@ pub fn user_for_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<St
         .filter(api_keys::key_hash.eq(tokens::hash(key.trim())))
         .filter(api_keys::revoked.eq(false))
         .select(api_keys::user_id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }

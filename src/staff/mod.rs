@@ -107,7 +107,7 @@ pub fn load(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<StaffU
     let Some(row) = users::table
         .find(user_id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
     else {
         return Ok(None);
@@ -143,7 +143,7 @@ pub fn add_or_update(
         let existing: Option<String> = users::table
             .filter(users::email.eq(email.as_str()))
             .select(users::id)
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         let id = match existing {
             Some(id) => {
@@ -194,7 +194,7 @@ pub fn find_id_by_email(
     users::table
         .filter(users::email.eq(email.as_str()))
         .select(users::id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -88,7 +88,7 @@ pub fn attempt(
     let user: Option<(String, String)> = users::table
         .filter(users::email.eq(email.trim().to_lowercase()))
         .select((users::id, users::password_hash))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     if passwords::verify(password, user.as_ref().map(|(_, h)| h.as_str())) {
         diesel::delete(login_throttle::table.find(&key)).execute(conn)?;

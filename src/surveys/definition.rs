@@ -210,7 +210,7 @@ pub struct SurveyText {
 pub const TRANSLATION_LANGS: &[&str] = &["cy"];
 
 /// One option of a `choice` question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     pub id: String,

@@ -16,7 +16,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-pub use definition::{Criterion, DefinitionError, Question, QuestionKind, Respondent, Survey};
+pub use definition::{
+    ChoiceOption, Criterion, DefinitionError, Question, QuestionKind, Respondent, Survey,
+};
 
 #[derive(RustEmbed)]
 #[folder = "surveys/"]
@@ -149,7 +151,7 @@ impl Catalogue {
             let exists = survey_versions::table
                 .find(&version.id)
                 .select(survey_versions::id)
-                .first::<String>(conn)
+                .get_result::<String>(conn)
                 .optional()?
                 .is_some();
             if exists {
@@ -201,7 +203,7 @@ impl Catalogue {
         let row = survey_versions::table
             .find(id)
             .select(VersionRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         let Some(row) = row else { return Ok(None) };
         let survey: Survey = serde_json::from_str(&row.definition)

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod charts;
+pub mod form;
 pub mod lang;
 pub mod middleware;
 pub mod pages;

@@ -81,7 +81,7 @@ impl AppState {
                 crate::i18n::Lang::En => self.settings.national_help.clone(),
             };
             map.insert("national_help".into(), json!(help));
-            map.insert("t".into(), crate::i18n::as_json(lang));
+            map.insert("t".into(), crate::i18n::as_json(lang).clone());
             let lang_query = if lang == crate::i18n::Lang::Cy {
                 "?lang=cy"
             } else {
@@ -89,7 +89,7 @@ impl AppState {
             };
             map.insert("lang_query".into(), json!(lang_query));
         }
-        match self.templates.html(template, &context) {
+        match self.templates.html_value(template, context) {
             Ok(html) => HttpResponse::build(status)
                 .content_type("text/html; charset=utf-8")
                 .body(html),

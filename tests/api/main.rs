@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anonymity;
+mod bad_input;
 mod cli;
 mod concerns;
 mod concurrency;
@@ -13,6 +14,7 @@ mod helpers;
 mod invitations_api;
 mod logs;
 mod migrations;
+mod openapi;
 mod pg_restart;
 mod reports;
 mod role_matrix;

@@ -1,5 +1,6 @@
 //! Concerns and actions over the API.
 
+use super::Created;
 use super::{ApiUser, created, parse_body};
 use crate::concerns::actions::{self, ActionChange, NewAction};
 use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
@@ -8,9 +9,21 @@ use crate::staff::Permission;
 use crate::web::State;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
 
 /// `GET /api/v1/teams/{code}/concerns`
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{code}/concerns",
+    tag = "concerns",
+    security(("api_key" = [])),
+    params(("code" = String, Path, description = "The team's code")),
+    responses(
+        (status = 200, description = "Concerns with their actions", body = Vec<crate::concerns::Concern>),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn list(
     user: ApiUser,
     state: State,
@@ -29,14 +42,30 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[derive(Deserialize)]
+/// A concern logged by hand (a complaint, PALS contact, audit finding...).
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewConcern {
+pub struct NewConcern {
     summary: String,
     source: String,
 }
 
 /// `POST /api/v1/teams/{code}/concerns`
+#[utoipa::path(
+    post,
+    path = "/api/v1/teams/{code}/concerns",
+    tag = "concerns",
+    security(("api_key" = [])),
+    params(("code" = String, Path, description = "The team's code")),
+    request_body = NewConcern,
+    responses(
+        (status = 201, description = "Logged", body = Created),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn create(
     user: ApiUser,
     state: State,
@@ -62,7 +91,7 @@ pub async fn create(
         Ok::<_, diesel::result::Error>(id)
     })
     .await?;
-    Ok(created(json!({ "id": id })))
+    Ok(created(id))
 }
 
 /// Checks the user may manage the concern's team; another team's concern is a 404, so its
@@ -74,15 +103,31 @@ fn concern_team(user: &ApiUser, team_id: Option<String>) -> Result<String, AppEr
     Ok(team_id)
 }
 
-#[derive(Deserialize)]
+/// An action on a concern.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewActionRequest {
+pub struct NewActionRequest {
     description: String,
     owner: String,
     due_on: String,
 }
 
 /// `POST /api/v1/concerns/{id}/actions`
+#[utoipa::path(
+    post,
+    path = "/api/v1/concerns/{id}/actions",
+    tag = "concerns",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The record's id")),
+    request_body = NewActionRequest,
+    responses(
+        (status = 201, description = "Added", body = Created),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn add_action(
     user: ApiUser,
     state: State,
@@ -108,10 +153,25 @@ pub async fn add_action(
         Ok::<_, diesel::result::Error>(id)
     })
     .await?;
-    Ok(created(json!({ "id": action_id })))
+    Ok(created(action_id))
 }
 
 /// `PATCH /api/v1/actions/{id}`
+#[utoipa::path(
+    patch,
+    path = "/api/v1/actions/{id}",
+    tag = "concerns",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The record's id")),
+    request_body = crate::concerns::actions::ActionChange,
+    responses(
+        (status = 200, description = "The action as it now stands", body = crate::concerns::actions::ActionRow),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn update_action(
     user: ApiUser,
     state: State,

@@ -1,22 +1,43 @@
 //! `POST /api/v1/teams/{code}/invitations`: links for cards, or emails through the outbox.
 
-use super::{ApiUser, created, parse_body};
+use super::{ApiUser, parse_body};
 use crate::concerns::audit;
 use crate::error::AppError;
 use crate::invitations::{self, Batch, Channel, InviteEmail, MAX_BATCH};
 use crate::staff::Permission;
 use crate::web::State;
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// Give `count` for printed links, or `emails` to send invitations through the outbox.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct IssueRequest {
+pub struct IssueRequest {
+    /// A questionnaire's slug, as `GET /api/v1/surveys` lists them.
     survey: String,
+    /// How many printable links, 1 to 500.
+    #[schema(minimum = 1, maximum = 500)]
     count: Option<i64>,
+    /// Addresses to invite, 1 to 500; each is erased once it has served.
     emails: Option<Vec<String>>,
+    /// `printed` (the default) or `other` for links; `email` for emails.
     channel: Option<String>,
+}
+
+/// A printable link with its short code.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IssuedLink {
+    url: String,
+    code: String,
+    expires_on: chrono::NaiveDate,
+}
+
+/// What issuing made: links for cards, or the number of emails queued.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Issued {
+    Links { invitations: Vec<IssuedLink> },
+    Emails { queued: usize },
 }
 
 /// What an issue request asks for, checked.
@@ -83,6 +104,21 @@ fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
 }
 
 /// Issues invitations for a team.
+#[utoipa::path(
+    post,
+    path = "/api/v1/teams/{code}/invitations",
+    tag = "invitations",
+    security(("api_key" = [])),
+    params(("code" = String, Path, description = "The team's code")),
+    request_body = IssueRequest,
+    responses(
+        (status = 201, description = "Issued", body = Issued),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to issue for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn issue(
     user: ApiUser,
     state: State,
@@ -127,11 +163,16 @@ pub async fn issue(
                     Some(&team_id),
                     &format!("survey={slug} links={count}"),
                 )?;
-                json!({ "invitations": links.iter().map(|l| json!({
-                    "url": format!("{public_url}/s/{}", l.token),
-                    "code": l.code,
-                    "expires_on": l.expires_on,
-                })).collect::<Vec<_>>() })
+                Issued::Links {
+                    invitations: links
+                        .iter()
+                        .map(|l| IssuedLink {
+                            url: format!("{public_url}/s/{}", l.token),
+                            code: l.code.clone(),
+                            expires_on: l.expires_on,
+                        })
+                        .collect(),
+                }
             }
             Recipients::Emails(emails) => {
                 let queued = invitations::issue_emails(conn, &batch, emails)?;
@@ -142,12 +183,12 @@ pub async fn issue(
                     Some(&team_id),
                     &format!("survey={slug} emails={queued}"),
                 )?;
-                json!({ "queued": queued })
+                Issued::Emails { queued }
             }
         };
         Ok::<_, diesel::result::Error>(result)
     })
     .await?;
     state.nudge.wake();
-    Ok(created(outcome))
+    Ok(HttpResponse::Created().json(outcome))
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod concerns;
 mod invitations;
+mod openapi;
 mod reports;
 mod surveys;
 
@@ -14,6 +15,7 @@ pub use auth::ApiUser;
 
 /// API routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/openapi.json", web::get().to(openapi::document));
     cfg.service(
         web::scope("/v1")
             .route("/surveys", web::get().to(surveys::list))
@@ -63,7 +65,13 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     })
 }
 
-/// A `201 Created` with a JSON body.
-pub fn created(body: serde_json::Value) -> HttpResponse {
-    HttpResponse::Created().json(body)
+/// The id of a record just made.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: String,
+}
+
+/// A `201 Created` naming the new record.
+pub fn created(id: String) -> HttpResponse {
+    HttpResponse::Created().json(Created { id })
 }

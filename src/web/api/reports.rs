@@ -22,6 +22,20 @@ fn csv_response(name: &str, body: String) -> HttpResponse {
 }
 
 /// `GET /api/v1/teams/{code}/report`
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{code}/report",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(("code" = String, Path, description = "The team's code"), crate::reports::period::PeriodQuery),
+    responses(
+        (status = 200, description = "Evidence for the period", body = crate::reports::Report),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn team_report(
     user: ApiUser,
     state: State,
@@ -47,6 +61,19 @@ pub async fn team_report(
 }
 
 /// `GET /api/v1/report`: every team together (admins).
+#[utoipa::path(
+    get,
+    path = "/api/v1/report",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(crate::reports::period::PeriodQuery),
+    responses(
+        (status = 200, description = "Evidence for every team together", body = crate::reports::Report),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "Admins only", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn all_teams_report(
     user: ApiUser,
     state: State,
@@ -65,6 +92,24 @@ pub async fn all_teams_report(
 }
 
 /// `GET /api/v1/teams/{code}/{file}` for `report.csv`, `answers.csv` and `fft-return.csv`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{code}/{file}",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(
+        ("code" = String, Path, description = "The team's code"),
+        ("file" = String, Path, description = "`report.csv`, `answers.csv` or `fft-return.csv`"),
+        crate::reports::period::PeriodQuery
+    ),
+    responses(
+        (status = 200, description = "The file", content_type = "text/csv", body = String),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or file", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn team_csv(
     user: ApiUser,
     state: State,
@@ -106,6 +151,20 @@ pub async fn team_csv(
 }
 
 /// `GET /api/v1/teams/{code}/comments`
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{code}/comments",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(("code" = String, Path, description = "The team's code"), crate::reports::period::PeriodQuery),
+    responses(
+        (status = 200, description = "Comments; groups withheld for small numbers are named in the X-Withheld-Groups header", body = Vec<crate::reports::comments::CommentView>),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn team_comments(
     user: ApiUser,
     state: State,
@@ -139,13 +198,30 @@ pub async fn team_comments(
         .json(list.comments))
 }
 
-#[derive(Deserialize)]
+/// A staff correction of a comment's sentiment.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SentimentChange {
+pub struct SentimentChange {
+    /// `positive`, `neutral` or `negative`.
     sentiment: String,
 }
 
 /// `PATCH /api/v1/comments/{id}` with `{"sentiment": "negative"}`: a staff correction.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/comments/{id}",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The record's id")),
+    request_body = SentimentChange,
+    responses(
+        (status = 204, description = "Corrected"),
+        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn correct_comment(
     user: ApiUser,
     state: State,

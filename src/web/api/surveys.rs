@@ -1,42 +1,77 @@
 //! `GET /api/v1/surveys`: the questionnaires in use, with their questions.
 
 use super::ApiUser;
+use crate::surveys::{ChoiceOption, QuestionKind};
 use crate::web::State;
 use actix_web::HttpResponse;
-use serde_json::{Value, json};
+use serde::Serialize;
+
+/// A questionnaire in use.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SurveyDescription {
+    /// What invitations name it by, for example `service-user`.
+    pub slug: String,
+    pub title: String,
+    /// `service_user`, `carer`, `staff` or `partner`.
+    pub respondent: &'static str,
+    /// The version answers are stored against.
+    pub version: String,
+    pub questions: Vec<QuestionDescription>,
+}
+
+/// One question, as a form must send it: the answer goes in a field named `id`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct QuestionDescription {
+    pub id: String,
+    /// `fft`, `agree5`, `yes_no`, `choice` or `text`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: String,
+    pub hint: Option<String>,
+    pub required: bool,
+    /// The fidelity criterion the question gives evidence for, if any.
+    pub criterion: Option<&'static str>,
+    /// Only for `choice` questions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<ChoiceOption>>,
+}
 
 /// Lists every current questionnaire.
+#[utoipa::path(
+    get,
+    path = "/api/v1/surveys",
+    tag = "surveys",
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The questionnaires in use", body = Vec<SurveyDescription>),
+        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn list(_user: ApiUser, state: State) -> HttpResponse {
-    let surveys: Vec<Value> = state
+    let surveys: Vec<SurveyDescription> = state
         .catalogue
         .all_current()
         .map(|v| {
             let s = &v.survey;
-            let questions: Vec<Value> = s
-                .questions
-                .iter()
-                .map(|q| {
-                    let mut item = json!({
-                        "id": q.id,
-                        "type": q.kind.as_str(),
-                        "text": q.text,
-                        "hint": q.hint,
-                        "required": q.required,
-                        "criterion": q.criterion.map(|c| c.code()),
-                    });
-                    if q.kind == crate::surveys::QuestionKind::Choice {
-                        item["options"] = json!(q.options);
-                    }
-                    item
-                })
-                .collect();
-            json!({
-                "slug": s.slug,
-                "title": s.title,
-                "respondent": s.respondent.as_str(),
-                "version": v.id,
-                "questions": questions,
-            })
+            SurveyDescription {
+                slug: s.slug.clone(),
+                title: s.title.clone(),
+                respondent: s.respondent.as_str(),
+                version: v.id.clone(),
+                questions: s
+                    .questions
+                    .iter()
+                    .map(|q| QuestionDescription {
+                        id: q.id.clone(),
+                        kind: q.kind.as_str(),
+                        text: q.text.clone(),
+                        hint: q.hint.clone(),
+                        required: q.required,
+                        criterion: q.criterion.map(|c| c.code()),
+                        options: (q.kind == QuestionKind::Choice).then(|| q.options.clone()),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     HttpResponse::Ok().json(surveys)

@@ -143,18 +143,21 @@ pub async fn submit(
         }
         Err(e) => return Err(e),
     };
-    let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
+    let fields = match crate::web::form::decode(&body) {
         Ok(fields) => fields,
-        Err(_) => {
+        Err(crate::web::form::Unreadable) => {
             let error = FieldError {
                 field: "form".into(),
                 code: "unreadable",
                 message: "What was sent could not be read. Please check your answers and send them again.".into(),
             };
+            // Show back what could be read, marks and all, so the person can mend it.
+            let readable: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&body).unwrap_or_default();
             return Ok(form_page(
                 &state,
                 &link,
-                &[],
+                &readable,
                 &[error],
                 StatusCode::UNPROCESSABLE_ENTITY,
             ));
