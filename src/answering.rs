@@ -8,9 +8,8 @@ use crate::concerns;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::invitations::{self, OpenInvitation};
-use crate::responses::{self, NewResponse, Stored, TextRules};
+use crate::responses::{self, NewResponse, Prepared, Stored};
 use crate::surveys::Respondent;
-use crate::surveys::answers::Answer;
 
 /// Stores the answers for an open invitation, or fails with `Gone` if another submission used
 /// the link first.
@@ -22,8 +21,7 @@ pub fn submit(
     conn: &mut DbConnection,
     invitation: &OpenInvitation,
     respondent: Respondent,
-    answers: &[Answer],
-    rules: &TextRules<'_>,
+    answers: &Prepared,
 ) -> Result<Stored, AppError> {
     // First statement is the write: on SQLite it takes the write lock at once (and waits
     // its turn), on PostgreSQL the row lock makes the loser see `used`.
@@ -38,7 +36,7 @@ pub fn submit(
         channel: invitation.channel.as_str(),
         received_on,
     };
-    let stored = responses::store(conn, &new, answers, rules)?;
+    let stored = responses::store(conn, &new, answers)?;
     concerns::raise_from_response(conn, &invitation.team_id, &stored, received_on)?;
     Ok(stored)
 }

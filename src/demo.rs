@@ -166,7 +166,8 @@ pub fn load(
                     channel,
                     received_on,
                 };
-                let stored = responses::store(conn, &new, &given, &rules)?;
+                let stored =
+                    responses::store(conn, &new, &responses::Prepared::new(&given, &rules))?;
                 concerns::raise_from_response(conn, &team.id, &stored, received_on)?;
             }
             for month_back in 0..12_u32 {

@@ -137,6 +137,7 @@ impl Application {
             rules: Arc::new(rules),
             nudge,
             metrics,
+            page_cache: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

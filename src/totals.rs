@@ -2,26 +2,27 @@
 //! so that reports read a few hundred rows whatever the number of responses.
 //!
 //! The upsert (`INSERT ... ON CONFLICT ... DO UPDATE`) is written once and runs on both
-//! backends; only the connection type differs.
+//! backends; only the connection type differs. They run a dozen times for each response, so
+//! each is prepared once per connection and reused (see `db::cached_sql`).
 
 use crate::db::DbConnection;
+use crate::db::cached_sql::{Bind, CachedSql};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 
 const RESPONSE_SQL: &str = "INSERT INTO response_totals (team_id, month, survey_version_id, respondent, channel, count) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (team_id, month, survey_version_id, respondent, channel) \
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, month, survey_version_id, respondent, channel) \
      DO UPDATE SET count = response_totals.count + excluded.count";
 
 const ANSWER_SQL: &str = "INSERT INTO answer_totals (team_id, month, survey_version_id, question_id, respondent, value, count) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (team_id, month, survey_version_id, question_id, respondent, value) \
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, month, survey_version_id, question_id, respondent, value) \
      DO UPDATE SET count = answer_totals.count + excluded.count";
 
 const COMMENT_SQL: &str = "INSERT INTO comment_totals (team_id, month, respondent, sentiment, theme, count) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (team_id, month, respondent, sentiment, theme) \
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, month, respondent, sentiment, theme) \
      DO UPDATE SET count = comment_totals.count + excluded.count";
 
 const INVITATION_SQL: &str = "INSERT INTO invitation_totals (team_id, month, survey_version_id, count) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (team_id, month, survey_version_id) \
+     VALUES (?, ?, ?, ?) ON CONFLICT (team_id, month, survey_version_id) \
      DO UPDATE SET count = invitation_totals.count + excluded.count";
 
 /// Counts `count` invitations issued (kept here beside the other totals; invitations call it).
@@ -32,12 +33,16 @@ pub fn add_invitations(
     survey_version_id: &str,
     count: i64,
 ) -> QueryResult<()> {
-    crate::on_backend!(conn, |c| diesel::sql_query(INVITATION_SQL)
-        .bind::<Text, _>(team_id)
-        .bind::<Text, _>(month)
-        .bind::<Text, _>(survey_version_id)
-        .bind::<BigInt, _>(count)
-        .execute(c))
+    crate::on_backend!(conn, |c| CachedSql::new(
+        INVITATION_SQL,
+        vec![
+            Bind::Text(team_id),
+            Bind::Text(month),
+            Bind::Text(survey_version_id),
+            Bind::BigInt(count)
+        ]
+    )
+    .execute(c))
     .map(|_| ())
 }
 
@@ -70,14 +75,18 @@ pub fn add_response_count(
     channel: &str,
     count: i64,
 ) -> QueryResult<()> {
-    crate::on_backend!(conn, |c| diesel::sql_query(RESPONSE_SQL)
-        .bind::<Text, _>(key.team_id)
-        .bind::<Text, _>(key.month)
-        .bind::<Text, _>(key.survey_version_id)
-        .bind::<Text, _>(key.respondent)
-        .bind::<Text, _>(channel)
-        .bind::<BigInt, _>(count)
-        .execute(c))
+    crate::on_backend!(conn, |c| CachedSql::new(
+        RESPONSE_SQL,
+        vec![
+            Bind::Text(key.team_id),
+            Bind::Text(key.month),
+            Bind::Text(key.survey_version_id),
+            Bind::Text(key.respondent),
+            Bind::Text(channel),
+            Bind::BigInt(count)
+        ]
+    )
+    .execute(c))
     .map(|_| ())
 }
 
@@ -99,15 +108,19 @@ pub fn add_answer_count(
     value: &str,
     count: i64,
 ) -> QueryResult<()> {
-    crate::on_backend!(conn, |c| diesel::sql_query(ANSWER_SQL)
-        .bind::<Text, _>(key.team_id)
-        .bind::<Text, _>(key.month)
-        .bind::<Text, _>(key.survey_version_id)
-        .bind::<Text, _>(question_id)
-        .bind::<Text, _>(key.respondent)
-        .bind::<Text, _>(value)
-        .bind::<BigInt, _>(count)
-        .execute(c))
+    crate::on_backend!(conn, |c| CachedSql::new(
+        ANSWER_SQL,
+        vec![
+            Bind::Text(key.team_id),
+            Bind::Text(key.month),
+            Bind::Text(key.survey_version_id),
+            Bind::Text(question_id),
+            Bind::Text(key.respondent),
+            Bind::Text(value),
+            Bind::BigInt(count)
+        ]
+    )
+    .execute(c))
     .map(|_| ())
 }
 
@@ -138,13 +151,17 @@ pub fn add_comment_count(
     theme: &str,
     delta: i64,
 ) -> QueryResult<()> {
-    crate::on_backend!(conn, |c| diesel::sql_query(COMMENT_SQL)
-        .bind::<Text, _>(team_id)
-        .bind::<Text, _>(month)
-        .bind::<Text, _>(respondent)
-        .bind::<Text, _>(sentiment)
-        .bind::<Text, _>(theme)
-        .bind::<BigInt, _>(delta)
-        .execute(c))
+    crate::on_backend!(conn, |c| CachedSql::new(
+        COMMENT_SQL,
+        vec![
+            Bind::Text(team_id),
+            Bind::Text(month),
+            Bind::Text(respondent),
+            Bind::Text(sentiment),
+            Bind::Text(theme),
+            Bind::BigInt(delta)
+        ]
+    )
+    .execute(c))
     .map(|_| ())
 }

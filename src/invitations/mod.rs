@@ -318,16 +318,15 @@ pub fn exchange_code(
 /// response, so that two racing submissions cannot both succeed. Also erases the contact
 /// address: it has served. Returns false when another submission got there first.
 pub fn redeem(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
-    let updated = diesel::update(
-        invitations::table
-            .filter(invitations::id.eq(invitation_id))
-            .filter(invitations::used.eq(false)),
-    )
-    .set((
-        invitations::used.eq(true),
-        invitations::email.eq(None::<String>),
-    ))
-    .execute(conn)?;
+    use crate::db::cached_sql::{Bind, CachedSql};
+    // Fixed SQL rather than `diesel::update`, which diesel prepares afresh every time.
+    const REDEEM: &str = "UPDATE invitations SET used = ?, email = NULL WHERE id = ? AND used = ?";
+    let binds = vec![
+        Bind::Bool(true),
+        Bind::Text(invitation_id),
+        Bind::Bool(false),
+    ];
+    let updated = crate::on_backend!(conn, |c| CachedSql::new(REDEEM, binds).execute(c))?;
     Ok(updated == 1)
 }
 

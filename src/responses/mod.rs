@@ -58,18 +58,74 @@ impl Stored {
     }
 }
 
-/// Stores a response and its answers, and counts them in the running totals. Free text is
-/// scrubbed of identifiers first, then its sentiment and themes are worked out. Call inside the
-/// caller's transaction.
+/// One answer made ready to store.
+#[derive(Debug, Clone)]
+enum ReadyAnswer {
+    /// Free text, scrubbed of identifiers, with what was read from it.
+    Text {
+        question_id: String,
+        body: String,
+        urgent: bool,
+        sentiment: Sentiment,
+        themes: Vec<String>,
+    },
+    /// Any other answer, in its stored spelling.
+    Value {
+        question_id: String,
+        stored: String,
+        fft: Option<u8>,
+    },
+}
+
+/// Answers made ready to store: free text scrubbed of identifiers, its risk language,
+/// sentiment and themes worked out. This is all reading and no writing, so it is done before
+/// a submission joins the queue for the one writer (see `db::group_commit`), which then only
+/// writes.
+#[derive(Debug, Clone)]
+pub struct Prepared(Vec<ReadyAnswer>);
+
+impl Prepared {
+    /// Reads every answer as `rules` say.
+    pub fn new(given: &[Answer], rules: &TextRules<'_>) -> Self {
+        let ready = given
+            .iter()
+            .map(|answer| match &answer.value {
+                AnswerValue::Text(text) => {
+                    let body = scrub::scrub(text);
+                    ReadyAnswer::Text {
+                        question_id: answer.question_id.clone(),
+                        urgent: rules.risk.matches(&body),
+                        sentiment: sentiment::classify(&body),
+                        themes: themes::tag(&body, rules.themes),
+                        body,
+                    }
+                }
+                value => ReadyAnswer::Value {
+                    question_id: answer.question_id.clone(),
+                    stored: value.stored(),
+                    fft: match (answer.kind, value) {
+                        (QuestionKind::Fft, AnswerValue::Scale(n)) => Some(*n),
+                        _ => None,
+                    },
+                },
+            })
+            .collect();
+        Prepared(ready)
+    }
+}
+
+/// Stores a response and its prepared answers, and counts them in the running totals. Call
+/// inside the caller's transaction.
 pub fn store(
     conn: &mut DbConnection,
     new: &NewResponse<'_>,
-    given: &[Answer],
-    rules: &TextRules<'_>,
+    prepared: &Prepared,
 ) -> QueryResult<Stored> {
     // Random, not sequential, so the order of ids says nothing about the order of arrival.
     let response_id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(responses::table)
+    // Each insert runs on the backend's own connection type: through the two-backend
+    // connection diesel prepares an insert afresh every time, on its own it reuses it.
+    crate::on_backend!(conn, |c| diesel::insert_into(responses::table)
         .values((
             responses::id.eq(&response_id),
             responses::team_id.eq(new.team_id),
@@ -78,7 +134,7 @@ pub fn store(
             responses::channel.eq(new.channel),
             responses::received_on.eq(new.received_on),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     let month = totals::month_of(new.received_on);
     let key = TotalsKey {
         team_id: new.team_id,
@@ -88,28 +144,31 @@ pub fn store(
     };
     totals::add_response(conn, &key, new.channel)?;
     let mut stored = Stored::default();
-    for answer in given {
-        match &answer.value {
-            AnswerValue::Text(text) => {
-                let body = scrub::scrub(text);
-                let urgent = rules.risk.matches(&body);
-                let feeling = sentiment::classify(&body);
-                let tags = themes::tag(&body, rules.themes);
+    for answer in &prepared.0 {
+        match answer {
+            ReadyAnswer::Text {
+                question_id,
+                body,
+                urgent,
+                sentiment: feeling,
+                themes: tags,
+            } => {
                 let id = uuid::Uuid::new_v4().to_string();
-                diesel::insert_into(comments::table)
+                let tag_list = tags.join(",");
+                crate::on_backend!(conn, |c| diesel::insert_into(comments::table)
                     .values((
                         comments::id.eq(&id),
                         comments::response_id.eq(&response_id),
                         comments::team_id.eq(new.team_id),
-                        comments::question_id.eq(&answer.question_id),
-                        comments::body.eq(&body),
+                        comments::question_id.eq(question_id),
+                        comments::body.eq(body),
                         comments::urgent.eq(urgent),
                         comments::received_on.eq(new.received_on),
                         comments::sentiment.eq(feeling.as_str()),
-                        comments::themes.eq(tags.join(",")),
+                        comments::themes.eq(&tag_list),
                         comments::respondent.eq(new.respondent.as_str()),
                     ))
-                    .execute(conn)?;
+                    .execute(c))?;
                 let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
                 totals::add_comment(
                     conn,
@@ -122,25 +181,27 @@ pub fn store(
                 )?;
                 stored.comments.push(StoredComment {
                     id,
-                    body,
-                    urgent,
-                    sentiment: feeling,
+                    body: body.clone(),
+                    urgent: *urgent,
+                    sentiment: *feeling,
                 });
             }
-            value => {
-                if answer.kind == QuestionKind::Fft {
-                    if let AnswerValue::Scale(n) = value {
-                        stored.fft = Some(*n);
-                    }
+            ReadyAnswer::Value {
+                question_id,
+                stored: value,
+                fft,
+            } => {
+                if fft.is_some() {
+                    stored.fft = *fft;
                 }
-                diesel::insert_into(answers::table)
+                crate::on_backend!(conn, |c| diesel::insert_into(answers::table)
                     .values((
                         answers::response_id.eq(&response_id),
-                        answers::question_id.eq(&answer.question_id),
-                        answers::value.eq(value.stored()),
+                        answers::question_id.eq(question_id),
+                        answers::value.eq(value),
                     ))
-                    .execute(conn)?;
-                totals::add_answer(conn, &key, &answer.question_id, &value.stored())?;
+                    .execute(c))?;
+                totals::add_answer(conn, &key, question_id, value)?;
             }
         }
     }

@@ -5,11 +5,10 @@ use crate::i18n::Lang;
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use std::future::{Ready, ready};
 
-/// The language asked for in the URL, if any, and where the switch link should point.
+/// The language asked for in the URL, if any.
 #[derive(Debug, Clone)]
 pub struct LangChoice {
     pub asked: Option<Lang>,
-    path: String,
 }
 
 impl LangChoice {
@@ -18,9 +17,11 @@ impl LangChoice {
         self.asked.or(team_default).unwrap_or_default()
     }
 
-    /// The same page in the other language.
+    /// The same page in the other language: a link of only a query, which browsers resolve
+    /// against the page's own path. So the page never repeats its path, which on a survey
+    /// page holds the link's token, and a blank questionnaire is the same for every link.
     pub fn switch_href(&self, lang: Lang) -> String {
-        format!("{}?lang={}", self.path, lang.other().code())
+        format!("?lang={}", lang.other().code())
     }
 }
 
@@ -34,9 +35,6 @@ impl FromRequest for LangChoice {
             .split('&')
             .filter_map(|pair| pair.strip_prefix("lang="))
             .find_map(Lang::parse);
-        ready(Ok(LangChoice {
-            asked,
-            path: req.path().to_string(),
-        }))
+        ready(Ok(LangChoice { asked }))
     }
 }

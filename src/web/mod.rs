@@ -6,6 +6,7 @@ pub mod charts;
 pub mod form;
 pub mod lang;
 pub mod middleware;
+pub mod page_cache;
 pub mod pages;
 pub mod public;
 pub mod rate_limit;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub rules: Arc<crate::reports::rules::EvidenceRules>,
     pub nudge: Arc<Nudge>,
     pub metrics: crate::metrics::Metrics,
+    /// Pages the same for everyone who sees them (a blank questionnaire, the thank-you page).
+    pub page_cache: page_cache::PageCache,
 }
 
 /// Shorthand for the shared state extractor.

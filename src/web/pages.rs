@@ -66,9 +66,41 @@ impl AppState {
         &self,
         template: &str,
         status: StatusCode,
-        mut context: Value,
+        context: Value,
         chrome: &Chrome,
     ) -> HttpResponse {
+        match self.render_page(template, context, chrome) {
+            Ok(html) => html_response(status, html),
+            Err(e) => render_failed(template, &e),
+        }
+    }
+
+    /// Like `page`, for a page that is the same for everyone it is shown to: rendered once for
+    /// each `depends_on` (everything in its context besides the chrome) and chrome, then kept.
+    /// `context` is only called when the page has to be rendered.
+    pub fn shared_page(
+        &self,
+        template: &str,
+        depends_on: &str,
+        context: impl FnOnce() -> Value,
+        chrome: &Chrome,
+    ) -> HttpResponse {
+        let key = format!("{template}\n{depends_on}\n{}", json!(chrome));
+        match self
+            .page_cache
+            .get_or_render(key, || self.render_page(template, context(), chrome))
+        {
+            Ok(html) => html_response(StatusCode::OK, html.to_string()),
+            Err(e) => render_failed(template, &e),
+        }
+    }
+
+    fn render_page(
+        &self,
+        template: &str,
+        mut context: Value,
+        chrome: &Chrome,
+    ) -> Result<String, handlebars::RenderError> {
         if let Value::Object(map) = &mut context {
             map.insert("chrome".into(), json!(chrome));
             let lang = chrome.language();
@@ -89,17 +121,7 @@ impl AppState {
             };
             map.insert("lang_query".into(), json!(lang_query));
         }
-        match self.templates.html_value(template, context) {
-            Ok(html) => HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(html),
-            Err(e) => {
-                tracing::error!(template, error = %e, "rendering a page failed");
-                HttpResponse::InternalServerError()
-                    .content_type("text/plain; charset=utf-8")
-                    .body("Something went wrong on our side.")
-            }
-        }
+        self.templates.html_value(template, context)
     }
 
     /// Renders the friendly page for an error.
@@ -121,6 +143,19 @@ impl AppState {
             &Chrome::default(),
         )
     }
+}
+
+fn html_response(status: StatusCode, html: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html)
+}
+
+fn render_failed(template: &str, e: &handlebars::RenderError) -> HttpResponse {
+    tracing::error!(template, error = %e, "rendering a page failed");
+    HttpResponse::InternalServerError()
+        .content_type("text/plain; charset=utf-8")
+        .body("Something went wrong on our side.")
 }
 
 /// An error on an HTML route: the same mapping as the API, shown as a page.

@@ -290,3 +290,41 @@ async fn guessing_codes_is_rate_limited() {
         .unwrap();
     assert_eq!(res.status(), 404, "each route has its own allowance");
 }
+
+#[actix_web::test]
+async fn every_link_gets_the_same_questionnaire_page_which_never_holds_its_token() {
+    let app = spawn_app().await;
+    let team_id = app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let links = app.issue_links(&key, "NORTH", "carer", 2).await;
+    let page = |url: String| {
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let first = page(links[0].0.clone()).await;
+    let second = page(links[1].0.clone()).await;
+    assert_eq!(
+        first, second,
+        "a blank questionnaire is the same for every link"
+    );
+    for (url, _) in &links {
+        let token = url.rsplit('/').next().unwrap();
+        assert!(!first.contains(token), "the page repeats its link's token");
+    }
+    assert!(
+        first.contains("href=\"?lang&#x3D;cy\""),
+        "the Welsh link is relative"
+    );
+
+    // A changed crisis line shows on the very next page.
+    crt_feedback::teams::set_crisis_line(
+        &mut app.conn(),
+        &team_id,
+        Some("North crisis line: 0300 555 0199"),
+    )
+    .unwrap();
+    let after = page(links[0].0.clone()).await;
+    assert!(after.contains("North crisis line: 0300 555 0199"));
+    let welsh = page(format!("{}?lang=cy", links[0].0)).await;
+    assert!(welsh.contains("<html lang=\"cy\">") && welsh.contains("0300 555 0199"));
+}

@@ -28,7 +28,7 @@ async fn every_public_page_comes_in_welsh_with_a_link_back_to_english() {
             .replace("&#x3D;", "=");
         assert!(html.contains("<html lang=\"cy\">"), "{path}");
         assert!(
-            html.contains(&format!("href=\"{path}?lang=en\"")),
+            html.contains("href=\"?lang=en\""),
             "{path} links back to English"
         );
         assert!(
@@ -46,8 +46,7 @@ async fn every_public_page_comes_in_welsh_with_a_link_back_to_english() {
             .unwrap()
             .replace("&#x3D;", "=");
         assert!(
-            english.contains("<html lang=\"en\">")
-                && english.contains(&format!("href=\"{path}?lang=cy\"")),
+            english.contains("<html lang=\"en\">") && english.contains("href=\"?lang=cy\""),
             "{path}"
         );
     }

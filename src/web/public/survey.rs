@@ -5,7 +5,7 @@ use crate::answering;
 use crate::error::AppError;
 use crate::i18n::{Lang, t};
 use crate::invitations::{self, LinkState, OpenInvitation};
-use crate::responses::TextRules;
+use crate::responses::{Prepared, TextRules};
 use crate::surveys::SurveyVersion;
 use crate::surveys::answers::{self, FieldError};
 use crate::web::State;
@@ -99,8 +99,14 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     match open_link(&state, &choice, token.into_inner()).await {
         Ok(link) => {
-            let context = form_context(&link.version.survey, link.lang, &HashMap::new(), &[]);
-            Ok(state.page("pages/survey", StatusCode::OK, context, &link.chrome))
+            // A blank questionnaire holds nothing of the person or the link (the language
+            // switch is a relative `?lang=` link), so every link to this version shares it.
+            Ok(state.shared_page(
+                "pages/survey",
+                &link.version.id,
+                || form_context(&link.version.survey, link.lang, &HashMap::new(), &[]),
+                &link.chrome,
+            ))
         }
         Err(PageError(AppError::Gone)) => Ok(gone_page(&state, &choice)),
         Err(e) => Err(e),
@@ -177,29 +183,26 @@ pub async fn submit(
     };
     let invitation = link.invitation.clone();
     let respondent = link.version.survey.respondent;
-    let (risk, rules) = (state.risk.clone(), state.rules.clone());
+    // Reading the free text is done here, on this request's worker, so the one writer only writes.
+    let prepared = Prepared::new(
+        &parsed,
+        &TextRules {
+            risk: &state.risk,
+            themes: &state.rules.themes,
+        },
+    );
     let outcome = state
         .submissions
-        .run(move |conn| {
-            answering::submit(
-                conn,
-                &invitation,
-                respondent,
-                &parsed,
-                &TextRules {
-                    risk: &risk,
-                    themes: &rules.themes,
-                },
-            )
-        })
+        .run(move |conn| answering::submit(conn, &invitation, respondent, &prepared))
         .await;
     match outcome {
         Ok(stored) => {
             state.metrics.responses_stored.inc();
-            Ok(state.page(
+            let urgent = stored.urgent();
+            Ok(state.shared_page(
                 "pages/thank_you",
-                StatusCode::OK,
-                json!({ "title": t(link.lang, "thanks_title"), "urgent": stored.urgent() }),
+                if urgent { "urgent" } else { "" },
+                || json!({ "title": t(link.lang, "thanks_title"), "urgent": urgent }),
                 &link.chrome,
             ))
         }

@@ -1,0 +1,133 @@
+//! Fixed SQL that diesel prepares once per connection and then reuses.
+//!
+//! diesel never reuses a prepared `UPDATE`, an upsert's `DO UPDATE`, or anything from
+//! `sql_query`, because in general their SQL can change from one call to the next. Storing a
+//! response runs about a dozen such statements, and preparing each afresh was the largest cost
+//! of the one writer (see `group_commit`). The statements here are constant text, so reusing
+//! them is safe: diesel caches them by their SQL.
+//!
+//! Write the SQL with `?` for each bound value, in order; diesel writes the placeholder each
+//! backend wants (`?` for SQLite, `$1`... for PostgreSQL), so one text serves both. The text
+//! must hold no other `?`.
+
+use diesel::backend::Backend;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Nullable, Text};
+use diesel::{QueryResult, RunQueryDsl};
+
+/// One bound value.
+#[derive(Debug, Clone, Copy)]
+pub enum Bind<'a> {
+    Text(&'a str),
+    NullableText(Option<&'a str>),
+    BigInt(i64),
+    Bool(bool),
+}
+
+/// A constant statement and its values.
+#[derive(Debug)]
+pub struct CachedSql<'a> {
+    sql: &'static str,
+    binds: Vec<Bind<'a>>,
+}
+
+impl<'a> CachedSql<'a> {
+    /// `sql` with one `?` for each of `binds`.
+    pub fn new(sql: &'static str, binds: Vec<Bind<'a>>) -> Self {
+        debug_assert_eq!(
+            sql.matches('?').count(),
+            binds.len(),
+            "one value for each placeholder in {sql}"
+        );
+        Self { sql, binds }
+    }
+}
+
+impl<DB> QueryFragment<DB> for CachedSql<'_>
+where
+    DB: Backend + HasSqlType<Text> + HasSqlType<BigInt> + HasSqlType<Bool>,
+    str: ToSql<Text, DB>,
+    i64: ToSql<BigInt, DB>,
+    bool: ToSql<Bool, DB>,
+    for<'x> Option<&'x str>: ToSql<Nullable<Text>, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let mut pieces = self.sql.split('?');
+        out.push_sql(pieces.next().unwrap_or_default());
+        for (bind, piece) in self.binds.iter().zip(pieces) {
+            match bind {
+                Bind::Text(value) => out.push_bind_param::<Text, str>(value)?,
+                Bind::NullableText(value) => {
+                    out.push_bind_param::<Nullable<Text>, Option<&str>>(value)?
+                }
+                Bind::BigInt(value) => out.push_bind_param::<BigInt, i64>(value)?,
+                Bind::Bool(value) => out.push_bind_param::<Bool, bool>(value)?,
+            }
+            out.push_sql(piece);
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for CachedSql<'_> {
+    type QueryId = ();
+    // Not one type per statement, so diesel keys its cache on the SQL text instead.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Conn> RunQueryDsl<Conn> for CachedSql<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::connection::{Connection, Instrumentation, InstrumentationEvent, SimpleConnection};
+    use std::sync::{Arc, Mutex};
+
+    /// Counts statements diesel decides to keep prepared.
+    #[derive(Clone, Default)]
+    struct CacheEvents(Arc<Mutex<Vec<String>>>);
+
+    impl Instrumentation for CacheEvents {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                self.0.lock().unwrap().push(sql.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn a_repeated_upsert_is_prepared_once_and_binds_in_order() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute("CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT NOT NULL, note TEXT)")
+            .unwrap();
+        let events = CacheEvents::default();
+        conn.set_instrumentation(events.clone());
+        for note in [Some("first"), None, Some("third")] {
+            CachedSql::new(
+                "INSERT INTO t (k, n, note) VALUES (?, ?, ?) \
+                 ON CONFLICT (k) DO UPDATE SET n = t.n + excluded.n, note = excluded.note",
+                vec![Bind::Text("a"), Bind::BigInt(2), Bind::NullableText(note)],
+            )
+            .execute(&mut conn)
+            .unwrap();
+        }
+        assert_eq!(
+            events.0.lock().unwrap().len(),
+            1,
+            "prepared once, then reused"
+        );
+
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+            #[diesel(sql_type = Nullable<Text>)]
+            note: Option<String>,
+        }
+        let row: Row = diesel::sql_query("SELECT n, note FROM t WHERE k = 'a'")
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!((row.n, row.note.as_deref()), (6, Some("third")));
+    }
+}
