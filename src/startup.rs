@@ -129,7 +129,9 @@ impl Application {
         let limiter = web::rate_limit::Limiter::new(settings.rate_limit_per_minute);
         let state = actix_web::web::Data::new(AppState {
             pool: services.pool.clone(),
-            submissions: crate::db::group_commit::GroupCommit::start(services.pool.clone())?,
+            submissions: crate::db::group_commit::GroupCommit::start(
+                settings.database_url.expose(),
+            )?,
             catalogue: services.catalogue,
             templates: services.templates,
             settings: settings.clone(),

@@ -6,10 +6,16 @@
 //! already used, undoes only that piece), commits once, and only then tells each waiting request
 //! how its piece went. Under light load a batch holds one piece and nothing waits longer than it
 //! would have; under heavy load the batch grows while the previous flush is in progress.
+//!
+//! The writer keeps a connection of its own rather than one from the pool, so that on SQLite
+//! it can hold a larger page cache and leave copying the log into the database to a thread of
+//! its own (`checkpoint`); after a failed batch it opens a fresh one, which is how it recovers
+//! when PostgreSQL comes back after a restart.
 
-use super::{DbConnection, Pool};
+use super::{DatabaseUrl, DbConnection};
 use crate::error::AppError;
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
 
@@ -61,12 +67,18 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer thread. It ends when the last `GroupCommit` is dropped.
-    pub fn start(pool: Pool) -> std::io::Result<Self> {
+    /// Starts the writer thread (and on SQLite the checkpoint thread). They end when the last
+    /// `GroupCommit` is dropped.
+    pub fn start(url: &DatabaseUrl) -> std::io::Result<Self> {
         let (queue, incoming) = mpsc::channel::<Box<dyn Piece>>();
+        let checkpoints = match url {
+            DatabaseUrl::Sqlite(_) => Some(super::checkpoint::Checkpointer::start(url.clone())?),
+            DatabaseUrl::Postgres(_) => None,
+        };
+        let url = url.clone();
         std::thread::Builder::new()
             .name("group-commit".into())
-            .spawn(move || writer(&pool, &incoming))?;
+            .spawn(move || writer(&url, &incoming, checkpoints.as_ref()))?;
         Ok(Self { queue })
     }
 
@@ -91,7 +103,19 @@ impl GroupCommit {
     }
 }
 
-fn writer(pool: &Pool, incoming: &mpsc::Receiver<Box<dyn Piece>>) {
+/// SQLite settings for the writer's own connection: a page cache big enough for the pages
+/// every submission touches, and the log copied into the database by the checkpoint thread.
+/// SQLite still copies it here if the log ever reaches 10,000 pages (40 MB), so the log stays
+/// bounded even if that thread cannot keep up.
+const SQLITE_WRITER_PRAGMAS: &str =
+    "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 10000;";
+
+fn writer(
+    url: &DatabaseUrl,
+    incoming: &mpsc::Receiver<Box<dyn Piece>>,
+    checkpoints: Option<&super::checkpoint::Checkpointer>,
+) {
+    let mut conn: Option<DbConnection> = None;
     // Blocks for the first piece, then takes everything that queued meanwhile.
     while let Ok(first) = incoming.recv() {
         let mut batch = vec![first];
@@ -101,15 +125,42 @@ fn writer(pool: &Pool, incoming: &mpsc::Receiver<Box<dyn Piece>>) {
                 Err(_) => break,
             }
         }
-        let commit = commit_batch(pool, &mut batch);
+        let commit = commit_batch(url, &mut conn, &mut batch);
+        match &commit {
+            Ok(()) => {
+                if let Some(checkpoints) = checkpoints {
+                    checkpoints.nudge();
+                }
+            }
+            // The connection may be what failed (a database restart); the next batch opens
+            // another.
+            Err(_) => conn = None,
+        }
         for piece in batch {
             piece.deliver(commit.as_ref().map(|_| ()));
         }
     }
 }
 
-fn commit_batch(pool: &Pool, batch: &mut [Box<dyn Piece>]) -> Result<(), AppError> {
-    let mut conn = pool.get()?;
+fn open(url: &DatabaseUrl) -> Result<DbConnection, AppError> {
+    let mut conn = super::establish(url).map_err(|e| {
+        AppError::Unavailable(anyhow::anyhow!("opening the writer's connection: {e}"))
+    })?;
+    if let DbConnection::Sqlite(c) = &mut conn {
+        c.batch_execute(SQLITE_WRITER_PRAGMAS)?;
+    }
+    Ok(conn)
+}
+
+fn commit_batch(
+    url: &DatabaseUrl,
+    conn: &mut Option<DbConnection>,
+    batch: &mut [Box<dyn Piece>],
+) -> Result<(), AppError> {
+    let conn = match conn {
+        Some(conn) => conn,
+        None => conn.insert(open(url)?),
+    };
     conn.transaction::<(), AppError, _>(|conn| {
         for piece in batch.iter_mut() {
             piece.run(conn);
@@ -121,7 +172,7 @@ fn commit_batch(pool: &Pool, batch: &mut [Box<dyn Piece>]) -> Result<(), AppErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{DatabaseUrl, build_pool, establish, run_migrations};
+    use crate::db::{Pool, build_pool, establish, run_migrations};
     use diesel::RunQueryDsl;
     use diesel::sql_types::BigInt;
 
@@ -131,9 +182,12 @@ mod tests {
         n: i64,
     }
 
+    fn url(dir: &tempfile::TempDir) -> DatabaseUrl {
+        DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("t.db").display())).unwrap()
+    }
+
     fn fresh_pool(dir: &tempfile::TempDir) -> Pool {
-        let url =
-            DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("t.db").display())).unwrap();
+        let url = url(dir);
         run_migrations(&mut establish(&url).unwrap()).unwrap();
         let pool = build_pool(&url, 4).unwrap();
         // `links` refers to `marks` with a check deferred to COMMIT, so a test can make a batch
@@ -172,7 +226,7 @@ mod tests {
     async fn a_refused_piece_is_undone_without_undoing_its_batch() {
         let dir = tempfile::tempdir().unwrap();
         let pool = fresh_pool(&dir);
-        let commit = GroupCommit::start(pool.clone()).unwrap();
+        let commit = GroupCommit::start(&url(&dir)).unwrap();
         let results = futures_util::future::join_all((1..=30).map(|n| commit.run(mark(n)))).await;
         for (n, result) in (1..=30).zip(&results) {
             match result {
@@ -188,7 +242,7 @@ mod tests {
     async fn a_failed_commit_reaches_every_waiting_request() {
         let dir = tempfile::tempdir().unwrap();
         let pool = fresh_pool(&dir);
-        let commit = GroupCommit::start(pool.clone()).unwrap();
+        let commit = GroupCommit::start(&url(&dir)).unwrap();
         let dangling = |conn: &mut DbConnection| -> Result<(), AppError> {
             diesel::sql_query("INSERT INTO marks (n) VALUES (1)").execute(conn)?;
             // Passes when written; fails the foreign key check at COMMIT.
