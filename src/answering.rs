@@ -22,6 +22,7 @@ pub fn submit(
     invitation: &OpenInvitation,
     respondent: Respondent,
     answers: &Prepared,
+    tally: &mut crate::totals::Tally,
 ) -> Result<Stored, AppError> {
     // First statement is the write: on SQLite it takes the write lock at once (and waits
     // its turn), on PostgreSQL the row lock makes the loser see `used`.
@@ -36,7 +37,7 @@ pub fn submit(
         channel: invitation.channel.as_str(),
         received_on,
     };
-    let stored = responses::store(conn, &new, answers)?;
+    let stored = responses::store(conn, &new, answers, tally)?;
     concerns::raise_from_response(conn, &invitation.team_id, &stored, received_on)?;
     Ok(stored)
 }

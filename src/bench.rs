@@ -39,6 +39,7 @@ fn fill(
 ) -> anyhow::Result<()> {
     let versions: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
     let rules = EvidenceRules::default();
+    let tagger = themes::Tagger::new(&rules.themes);
     let today = db::today();
     let days = (today - period.from).num_days() + 1;
     let mut dice = Dice(0xBE7C_4A11_0000_0001 ^ n);
@@ -84,9 +85,7 @@ fn fill(
                     match &answer.value {
                         AnswerValue::Text(text) => {
                             let feeling = sentiment::classify(text).as_str();
-                            for theme in std::iter::once(String::new())
-                                .chain(themes::tag(text, &rules.themes))
-                            {
+                            for theme in std::iter::once(String::new()).chain(tagger.tag(text)) {
                                 *comment_totals
                                     .entry((month.clone(), respondent, feeling, theme))
                                     .or_default() += 1;

@@ -22,6 +22,10 @@ pub struct LoadResult {
     pub per_second: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    /// Server CPU time (user and system) per completion.
+    pub server_cpu_ms: f64,
+    /// Submissions per committed batch, on average (see `db::group_commit`).
+    pub mean_batch: f64,
 }
 
 /// The whole run for one backend.
@@ -43,6 +47,34 @@ const ANSWERS: &[(&str, &str)] = &[
     ("other_services_info", "3"),
     ("crisis_help_told", "yes"),
 ];
+
+/// The server's CPU time so far, from `/proc/PID/stat` (user and system time, fields 14 and
+/// 15, in the kernel's USER_HZ ticks, 100 a second on Linux).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name (field 2) is in parentheses and may hold spaces; count after it.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// A histogram's running sum and count from the server's `/metrics` text.
+fn histogram(metrics: &str, name: &str) -> (f64, f64) {
+    let value = |suffix: &str| {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}_{suffix} ")))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (value("sum"), value("count"))
+}
 
 fn peak_memory_mib(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -137,7 +169,17 @@ pub fn run(
         let mut rows = Vec::new();
         let mut acknowledged = 0;
         let body = serde_urlencoded::to_string(ANSWERS)?;
+        let server_pid = server.0.id();
+        let batches = || async {
+            let text = match client.get(format!("{base}/metrics")).send().await {
+                Ok(res) => res.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            histogram(&text, "crt_submission_batch_size")
+        };
         for (level, chunk) in levels.iter().zip(tokens.chunks(per_level)) {
+            let (batched_before, batches_before) = batches().await;
+            let cpu_before = cpu_seconds(server_pid);
             let queue = Arc::new(Mutex::new(chunk.to_vec()));
             let latencies = Arc::new(Mutex::new(Vec::with_capacity(per_level)));
             let started = Instant::now();
@@ -185,6 +227,8 @@ pub fn run(
                 done += t.await.unwrap_or(0);
             }
             let seconds = started.elapsed().as_secs_f64();
+            let cpu = cpu_seconds(server_pid) - cpu_before;
+            let (batched_after, batches_after) = batches().await;
             acknowledged += done;
             let mut l = latencies.lock().map(|l| l.clone()).unwrap_or_default();
             l.sort_by(f64::total_cmp);
@@ -200,6 +244,9 @@ pub fn run(
                 per_second: done as f64 / seconds,
                 p50_ms: at(0.5),
                 p99_ms: at(0.99),
+                server_cpu_ms: cpu * 1000.0 / done.max(1) as f64,
+                mean_batch: (batched_after - batched_before)
+                    / (batches_after - batches_before).max(1.0),
             });
         }
         anyhow::Ok((rows, acknowledged))

@@ -244,7 +244,9 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                     Some((admin.clone(), name)),
                 ));
             }
-            println!("backend\tconcurrency\tcompletions\tper second\tp50 (ms)\tp99 (ms)");
+            println!(
+                "backend\tconcurrency\tcompletions\tper second\tp50 (ms)\tp99 (ms)\tserver CPU per completion (ms)\tsubmissions per commit"
+            );
             let mut failed = false;
             for (backend, url, cleanup) in runs {
                 let report =
@@ -260,8 +262,15 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                 let report = report?;
                 for r in &report.rows {
                     println!(
-                        "{}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}",
-                        r.backend, r.concurrency, r.completions, r.per_second, r.p50_ms, r.p99_ms
+                        "{}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}\t{:.2}\t{:.1}",
+                        r.backend,
+                        r.concurrency,
+                        r.completions,
+                        r.per_second,
+                        r.p50_ms,
+                        r.p99_ms,
+                        r.server_cpu_ms,
+                        r.mean_batch
                     );
                 }
                 println!(

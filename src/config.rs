@@ -73,6 +73,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("DB_POOL_SIZE", "database connections per server; default 8"),
     (
+        "HTTP_WORKERS",
+        "threads answering HTTP; default one fewer than the machine's cores, at least one",
+    ),
+    (
         "RATE_LIMIT_PER_MINUTE",
         "requests per minute per address on survey, code and sign-in routes; default 120",
     ),
@@ -155,6 +159,9 @@ pub struct Settings {
     pub national_help: String,
     pub national_help_cy: Option<String>,
     pub db_pool_size: u32,
+    /// HTTP worker threads. One core is left by default for the writer of submissions and
+    /// the database work, which on a small machine answers faster than a worker per core.
+    pub http_workers: u32,
     pub rate_limit_per_minute: u32,
     pub login_max_failures: u32,
     pub login_lock_minutes: u32,
@@ -178,6 +185,12 @@ fn bad(key: &str, problem: impl Into<String>) -> SettingsError {
         key: key.to_string(),
         problem: problem.into(),
     }
+}
+
+/// One fewer HTTP worker than cores, at least one (see `Settings::http_workers`).
+fn default_http_workers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    u32::try_from(cores.saturating_sub(1).max(1)).unwrap_or(1)
 }
 
 const DEFAULT_NATIONAL_HELP: &str = "If you need help now: call NHS 111 and choose option 2 for mental health, \
@@ -318,6 +331,7 @@ impl Settings {
                 .to_string(),
             national_help_cy: get("NATIONAL_HELP_CY").map(str::to_string),
             db_pool_size: number("DB_POOL_SIZE", 8, 1, 256)?,
+            http_workers: number("HTTP_WORKERS", default_http_workers(), 1, 256)?,
             rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 120, 1, 1_000_000)?,
             login_max_failures: number("LOGIN_MAX_FAILURES", 5, 1, 100)?,
             login_lock_minutes: number("LOGIN_LOCK_MINUTES", 15, 1, 24 * 60)?,

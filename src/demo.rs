@@ -119,9 +119,10 @@ pub fn load(
     }
     let versions: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
     let risk = RiskTerms::default();
+    let tagger = crate::analysis::themes::Tagger::new(themes);
     let rules = TextRules {
         risk: &risk,
-        themes,
+        themes: &tagger,
     };
     let today = crate::db::today();
     let mut dice = Dice(0x5EED_CAFE_F00D_0001);
@@ -143,6 +144,7 @@ pub fn load(
         )?;
         grants.push((team.id.clone(), Role::Manager));
         conn.transaction(|conn| {
+            let mut tally = crate::totals::Tally::default();
             for i in 0..count {
                 // Spread over the last twelve months; service users most, partners fewest.
                 let received_on = today - TimeDelta::days(i64::from(i) * 365 / i64::from(count));
@@ -166,10 +168,15 @@ pub fn load(
                     channel,
                     received_on,
                 };
-                let stored =
-                    responses::store(conn, &new, &responses::Prepared::new(&given, &rules))?;
+                let stored = responses::store(
+                    conn,
+                    &new,
+                    &responses::Prepared::new(&given, &rules),
+                    &mut tally,
+                )?;
                 concerns::raise_from_response(conn, &team.id, &stored, received_on)?;
             }
+            tally.write(conn)?;
             for month_back in 0..12_u32 {
                 let month = today
                     .checked_sub_months(chrono::Months::new(month_back))

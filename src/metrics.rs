@@ -2,9 +2,18 @@
 //! failures. Route labels are patterns (`/s/{token}`), never the token itself.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry, TextEncoder,
 };
+
+/// How the group commit of submissions is doing (see `db::group_commit`).
+#[derive(Clone)]
+pub struct CommitMetrics {
+    /// Submissions in each committed batch.
+    pub batch_size: Histogram,
+    /// Time from starting a batch to its commit being on disk.
+    pub batch_seconds: Histogram,
+}
 
 /// The service's metrics, shared by handlers and the outbox worker.
 #[derive(Clone)]
@@ -15,6 +24,7 @@ pub struct Metrics {
     pub responses_stored: IntCounter,
     pub outbox_depth: IntGauge,
     pub send_failures: IntCounter,
+    pub commits: CommitMetrics,
 }
 
 impl Metrics {
@@ -47,6 +57,26 @@ impl Metrics {
             "crt_mail_send_failures_total",
             "Failed attempts to send mail",
         )?;
+        let commits = CommitMetrics {
+            batch_size: Histogram::with_opts(
+                HistogramOpts::new(
+                    "crt_submission_batch_size",
+                    "Survey submissions committed together in one transaction",
+                )
+                .buckets(vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]),
+            )?,
+            batch_seconds: Histogram::with_opts(
+                HistogramOpts::new(
+                    "crt_submission_batch_duration_seconds",
+                    "Time to write and commit one batch of survey submissions",
+                )
+                .buckets(vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                ]),
+            )?,
+        };
+        registry.register(Box::new(commits.batch_size.clone()))?;
+        registry.register(Box::new(commits.batch_seconds.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(responses_stored.clone()))?;
@@ -59,6 +89,7 @@ impl Metrics {
             responses_stored,
             outbox_depth,
             send_failures,
+            commits,
         })
     }
 

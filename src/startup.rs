@@ -131,16 +131,22 @@ impl Application {
             pool: services.pool.clone(),
             submissions: crate::db::group_commit::GroupCommit::start(
                 settings.database_url.expose(),
+                metrics.commits.clone(),
             )?,
             catalogue: services.catalogue,
             templates: services.templates,
             settings: settings.clone(),
             risk: Arc::new(risk),
+            tagger: Arc::new(crate::analysis::themes::Tagger::new(&rules.themes)),
             rules: Arc::new(rules),
             nudge,
             metrics,
             page_cache: Default::default(),
         });
+        // Database work runs on each worker's blocking threads; more of them than pooled
+        // connections would only queue for a connection, each holding its own memory.
+        let blocking_threads = usize::try_from(settings.db_pool_size).unwrap_or(8).max(2);
+        let workers = usize::try_from(settings.http_workers).unwrap_or(1);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -150,6 +156,8 @@ impl Application {
                 .wrap(from_fn(web::middleware::request_log))
                 .configure(|cfg| web::configure(cfg, &settings, &session_key, &limiter))
         })
+        .workers(workers)
+        .worker_max_blocking_threads(blocking_threads)
         .listen(listener)?
         .shutdown_timeout(10)
         .run();

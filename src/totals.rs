@@ -8,6 +8,7 @@
 use crate::db::DbConnection;
 use crate::db::cached_sql::{Bind, CachedSql};
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 const RESPONSE_SQL: &str = "INSERT INTO response_totals (team_id, month, survey_version_id, respondent, channel, count) \
      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, month, survey_version_id, respondent, channel) \
@@ -59,15 +60,6 @@ pub struct TotalsKey<'a> {
     pub respondent: &'a str,
 }
 
-/// Counts one response.
-pub fn add_response(
-    conn: &mut DbConnection,
-    key: &TotalsKey<'_>,
-    channel: &str,
-) -> QueryResult<()> {
-    add_response_count(conn, key, channel, 1)
-}
-
 /// Counts `count` responses at once (bulk loads such as the benchmark).
 pub fn add_response_count(
     conn: &mut DbConnection,
@@ -88,16 +80,6 @@ pub fn add_response_count(
     )
     .execute(c))
     .map(|_| ())
-}
-
-/// Counts one answer value.
-pub fn add_answer(
-    conn: &mut DbConnection,
-    key: &TotalsKey<'_>,
-    question_id: &str,
-    value: &str,
-) -> QueryResult<()> {
-    add_answer_count(conn, key, question_id, value, 1)
 }
 
 /// Counts `count` answers with the same value at once.
@@ -164,4 +146,103 @@ pub fn add_comment_count(
     )
     .execute(c))
     .map(|_| ())
+}
+
+/// Counts waiting to be added to the running totals, merged so that each cell is written once
+/// however many responses in a group commit touch it. Responses in one batch mostly share
+/// their team, month and questionnaire, so twenty responses' answers become a handful of
+/// upserts instead of a hundred and forty.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// (team, month, version, group, channel)
+    responses: HashMap<[String; 5], i64>,
+    /// (team, month, version, question, group, value)
+    answers: HashMap<[String; 6], i64>,
+    /// (team, month, group, sentiment, theme)
+    comments: HashMap<[String; 5], i64>,
+}
+
+impl Tally {
+    /// Counts one response.
+    pub fn response(&mut self, key: &TotalsKey<'_>, channel: &str) {
+        let cell = [
+            key.team_id,
+            key.month,
+            key.survey_version_id,
+            key.respondent,
+            channel,
+        ];
+        *self.responses.entry(cell.map(str::to_owned)).or_default() += 1;
+    }
+
+    /// Counts one answer value.
+    pub fn answer(&mut self, key: &TotalsKey<'_>, question_id: &str, value: &str) {
+        let cell = [
+            key.team_id,
+            key.month,
+            key.survey_version_id,
+            question_id,
+            key.respondent,
+            value,
+        ];
+        *self.answers.entry(cell.map(str::to_owned)).or_default() += 1;
+    }
+
+    /// Counts one comment: once overall (theme '') and once per theme it touches.
+    pub fn comment(&mut self, key: &TotalsKey<'_>, sentiment: &str, themes: &[String]) {
+        for theme in std::iter::once("").chain(themes.iter().map(String::as_str)) {
+            let cell = [key.team_id, key.month, key.respondent, sentiment, theme];
+            *self.comments.entry(cell.map(str::to_owned)).or_default() += 1;
+        }
+    }
+
+    /// Adds another tally's counts to this one.
+    pub fn merge(&mut self, other: Tally) {
+        for (cell, n) in other.responses {
+            *self.responses.entry(cell).or_default() += n;
+        }
+        for (cell, n) in other.answers {
+            *self.answers.entry(cell).or_default() += n;
+        }
+        for (cell, n) in other.comments {
+            *self.comments.entry(cell).or_default() += n;
+        }
+    }
+
+    /// Writes the counts, in the caller's transaction.
+    pub fn write(&self, conn: &mut DbConnection) -> QueryResult<()> {
+        for ([team_id, month, survey_version_id, respondent, channel], n) in &self.responses {
+            let key = TotalsKey {
+                team_id,
+                month,
+                survey_version_id,
+                respondent,
+            };
+            add_response_count(conn, &key, channel, *n)?;
+        }
+        for (
+            [
+                team_id,
+                month,
+                survey_version_id,
+                question_id,
+                respondent,
+                value,
+            ],
+            n,
+        ) in &self.answers
+        {
+            let key = TotalsKey {
+                team_id,
+                month,
+                survey_version_id,
+                respondent,
+            };
+            add_answer_count(conn, &key, question_id, value, *n)?;
+        }
+        for ([team_id, month, respondent, sentiment, theme], n) in &self.comments {
+            add_comment_count(conn, team_id, month, respondent, sentiment, theme, *n)?;
+        }
+        Ok(())
+    }
 }

@@ -435,28 +435,54 @@ pub fn default_themes() -> Vec<Theme> {
 }
 
 /// Ids of the themes whose keywords appear in `text`, in the order of
-/// `themes`, each at most once.
+/// `themes`, each at most once. For many comments, build a `Tagger` once.
 pub fn tag(text: &str, themes: &[Theme]) -> Vec<String> {
-    let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
-    themes
-        .iter()
-        .filter(|theme| {
-            theme
-                .keywords
+    Tagger::new(themes).tag(text)
+}
+
+/// Themes with their keywords already split into words, for tagging comment after comment
+/// without splitting every keyword again each time.
+#[derive(Debug)]
+pub struct Tagger {
+    themes: Vec<(String, Vec<Keyword>)>,
+}
+
+impl Tagger {
+    /// Splits every keyword of `themes`.
+    pub fn new(themes: &[Theme]) -> Self {
+        Tagger {
+            themes: themes
                 .iter()
-                .any(|k| phrase_occurs(&Keyword::parse(k), &words))
-        })
-        .map(|theme| theme.id.clone())
-        .collect()
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        t.keywords.iter().map(|k| Keyword::parse(k)).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Ids of the themes whose keywords appear in `text`, in order, each at most once.
+    pub fn tag(&self, text: &str) -> Vec<String> {
+        let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
+        self.themes
+            .iter()
+            .filter(|(_, keywords)| keywords.iter().any(|k| phrase_occurs(k, &words)))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
 }
 
 /// One word of a keyword: whole-word, or a stem when it ended in `*`.
+#[derive(Debug)]
 struct KeyWord {
     text: String,
     stem: bool,
 }
 
 /// A keyword split into words.
+#[derive(Debug)]
 struct Keyword(Vec<KeyWord>);
 
 impl Keyword {

@@ -7,6 +7,10 @@
 //! how its piece went. Under light load a batch holds one piece and nothing waits longer than it
 //! would have; under heavy load the batch grows while the previous flush is in progress.
 //!
+//! Each piece counts what it stores in a `Tally` instead of updating the running totals
+//! itself; the tallies of the pieces that succeeded are added up and written once, just before
+//! the commit, in the same transaction.
+//!
 //! The writer keeps a connection of its own rather than one from the pool, so that on SQLite
 //! it can hold a larger page cache and leave copying the log into the database to a thread of
 //! its own (`checkpoint`); after a failed batch it opens a fresh one, which is how it recovers
@@ -14,6 +18,8 @@
 
 use super::{DatabaseUrl, DbConnection};
 use crate::error::AppError;
+use crate::metrics::CommitMetrics;
+use crate::totals::Tally;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use std::sync::mpsc;
@@ -25,13 +31,14 @@ const MAX_BATCH: usize = 256;
 
 /// One piece of work in a batch, with its result held back until the batch commits.
 trait Piece: Send {
-    /// Runs inside the batch's transaction, in a savepoint of its own.
-    fn run(&mut self, conn: &mut DbConnection);
+    /// Runs inside the batch's transaction, in a savepoint of its own; when it succeeds, what
+    /// it counted joins `tally`.
+    fn run(&mut self, conn: &mut DbConnection, tally: &mut Tally);
     /// Sends the result, or the commit's failure if the batch did not commit.
     fn deliver(self: Box<Self>, commit: Result<(), &AppError>);
 }
 
-type Work<T> = Box<dyn FnOnce(&mut DbConnection) -> Result<T, AppError> + Send>;
+type Work<T> = Box<dyn FnOnce(&mut DbConnection, &mut Tally) -> Result<T, AppError> + Send>;
 
 struct Pending<T> {
     work: Option<Work<T>>,
@@ -40,10 +47,16 @@ struct Pending<T> {
 }
 
 impl<T: Send + 'static> Piece for Pending<T> {
-    fn run(&mut self, conn: &mut DbConnection) {
+    fn run(&mut self, conn: &mut DbConnection, tally: &mut Tally) {
         if let Some(work) = self.work.take() {
-            // A nested diesel transaction is a savepoint: an error rolls back this piece alone.
-            self.outcome = Some(conn.transaction(work));
+            let mut counted = Tally::default();
+            // A nested diesel transaction is a savepoint: an error rolls back this piece alone,
+            // and its counts are dropped with it.
+            let outcome = conn.transaction(|conn| work(conn, &mut counted));
+            if outcome.is_ok() {
+                tally.merge(counted);
+            }
+            self.outcome = Some(outcome);
         }
     }
 
@@ -69,7 +82,7 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer thread (and on SQLite the checkpoint thread). They end when the last
     /// `GroupCommit` is dropped.
-    pub fn start(url: &DatabaseUrl) -> std::io::Result<Self> {
+    pub fn start(url: &DatabaseUrl, metrics: CommitMetrics) -> std::io::Result<Self> {
         let (queue, incoming) = mpsc::channel::<Box<dyn Piece>>();
         let checkpoints = match url {
             DatabaseUrl::Sqlite(_) => Some(super::checkpoint::Checkpointer::start(url.clone())?),
@@ -78,7 +91,7 @@ impl GroupCommit {
         let url = url.clone();
         std::thread::Builder::new()
             .name("group-commit".into())
-            .spawn(move || writer(&url, &incoming, checkpoints.as_ref()))?;
+            .spawn(move || writer(&url, &incoming, checkpoints.as_ref(), &metrics))?;
         Ok(Self { queue })
     }
 
@@ -86,7 +99,7 @@ impl GroupCommit {
     pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &mut Tally) -> Result<T, AppError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let piece = Pending {
@@ -114,6 +127,7 @@ fn writer(
     url: &DatabaseUrl,
     incoming: &mpsc::Receiver<Box<dyn Piece>>,
     checkpoints: Option<&super::checkpoint::Checkpointer>,
+    metrics: &CommitMetrics,
 ) {
     let mut conn: Option<DbConnection> = None;
     // Blocks for the first piece, then takes everything that queued meanwhile.
@@ -125,9 +139,14 @@ fn writer(
                 Err(_) => break,
             }
         }
+        let started = std::time::Instant::now();
         let commit = commit_batch(url, &mut conn, &mut batch);
         match &commit {
             Ok(()) => {
+                metrics.batch_size.observe(batch.len() as f64);
+                metrics
+                    .batch_seconds
+                    .observe(started.elapsed().as_secs_f64());
                 if let Some(checkpoints) = checkpoints {
                     checkpoints.nudge();
                 }
@@ -162,9 +181,11 @@ fn commit_batch(
         None => conn.insert(open(url)?),
     };
     conn.transaction::<(), AppError, _>(|conn| {
+        let mut tally = Tally::default();
         for piece in batch.iter_mut() {
-            piece.run(conn);
+            piece.run(conn, &mut tally);
         }
+        tally.write(conn)?;
         Ok(())
     })
 }
@@ -211,8 +232,8 @@ mod tests {
             .n
     }
 
-    fn mark(n: i64) -> impl FnOnce(&mut DbConnection) -> Result<i64, AppError> + Send {
-        move |conn| {
+    fn mark(n: i64) -> impl FnOnce(&mut DbConnection, &mut Tally) -> Result<i64, AppError> + Send {
+        move |conn, _| {
             diesel::sql_query(format!("INSERT INTO marks (n) VALUES ({n})")).execute(conn)?;
             if n % 3 == 0 {
                 // Written, then refused: the savepoint must undo this write alone.
@@ -226,7 +247,9 @@ mod tests {
     async fn a_refused_piece_is_undone_without_undoing_its_batch() {
         let dir = tempfile::tempdir().unwrap();
         let pool = fresh_pool(&dir);
-        let commit = GroupCommit::start(&url(&dir)).unwrap();
+        let commit =
+            GroupCommit::start(&url(&dir), crate::metrics::Metrics::new().unwrap().commits)
+                .unwrap();
         let results = futures_util::future::join_all((1..=30).map(|n| commit.run(mark(n)))).await;
         for (n, result) in (1..=30).zip(&results) {
             match result {
@@ -242,8 +265,10 @@ mod tests {
     async fn a_failed_commit_reaches_every_waiting_request() {
         let dir = tempfile::tempdir().unwrap();
         let pool = fresh_pool(&dir);
-        let commit = GroupCommit::start(&url(&dir)).unwrap();
-        let dangling = |conn: &mut DbConnection| -> Result<(), AppError> {
+        let commit =
+            GroupCommit::start(&url(&dir), crate::metrics::Metrics::new().unwrap().commits)
+                .unwrap();
+        let dangling = |conn: &mut DbConnection, _: &mut Tally| -> Result<(), AppError> {
             diesel::sql_query("INSERT INTO marks (n) VALUES (1)").execute(conn)?;
             // Passes when written; fails the foreign key check at COMMIT.
             diesel::sql_query("INSERT INTO links (n) VALUES (99)").execute(conn)?;

@@ -81,8 +81,15 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        match conn {
+            // A PostgreSQL connection dies with its server; checking it on every checkout is
+            // what lets the pool recover by itself after a restart.
+            DbConnection::Postgresql(_) => conn
+                .batch_execute("SELECT 1")
+                .map_err(r2d2::Error::QueryError),
+            // A SQLite connection is an open file in this process: nothing outside can break it.
+            DbConnection::Sqlite(_) => Ok(()),
+        }
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {

@@ -15,13 +15,13 @@ use diesel::prelude::*;
 pub use risk::RiskTerms;
 
 use crate::analysis::sentiment::{self, Sentiment};
-use crate::analysis::themes::{self, Theme};
-use crate::totals::{self, TotalsKey};
+use crate::analysis::themes::Tagger;
+use crate::totals::{self, Tally, TotalsKey};
 
 /// What storing needs besides the answers: how to read free text.
 pub struct TextRules<'a> {
     pub risk: &'a RiskTerms,
-    pub themes: &'a [Theme],
+    pub themes: &'a Tagger,
 }
 
 /// What a response keeps: team, questionnaire version, group, channel and the day.
@@ -96,7 +96,7 @@ impl Prepared {
                         question_id: answer.question_id.clone(),
                         urgent: rules.risk.matches(&body),
                         sentiment: sentiment::classify(&body),
-                        themes: themes::tag(&body, rules.themes),
+                        themes: rules.themes.tag(&body),
                         body,
                     }
                 }
@@ -114,12 +114,13 @@ impl Prepared {
     }
 }
 
-/// Stores a response and its prepared answers, and counts them in the running totals. Call
-/// inside the caller's transaction.
+/// Stores a response and its prepared answers, and counts them in `tally`, which the caller
+/// writes to the running totals in the same transaction. Call inside the caller's transaction.
 pub fn store(
     conn: &mut DbConnection,
     new: &NewResponse<'_>,
     prepared: &Prepared,
+    tally: &mut Tally,
 ) -> QueryResult<Stored> {
     // Random, not sequential, so the order of ids says nothing about the order of arrival.
     let response_id = uuid::Uuid::new_v4().to_string();
@@ -142,7 +143,7 @@ pub fn store(
         survey_version_id: new.survey_version_id,
         respondent: new.respondent.as_str(),
     };
-    totals::add_response(conn, &key, new.channel)?;
+    tally.response(&key, new.channel);
     let mut stored = Stored::default();
     for answer in &prepared.0 {
         match answer {
@@ -169,16 +170,7 @@ pub fn store(
                         comments::respondent.eq(new.respondent.as_str()),
                     ))
                     .execute(c))?;
-                let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-                totals::add_comment(
-                    conn,
-                    new.team_id,
-                    &month,
-                    new.respondent.as_str(),
-                    feeling.as_str(),
-                    &tag_refs,
-                    1,
-                )?;
+                tally.comment(&key, feeling.as_str(), tags);
                 stored.comments.push(StoredComment {
                     id,
                     body: body.clone(),
@@ -201,7 +193,7 @@ pub fn store(
                         answers::value.eq(value),
                     ))
                     .execute(c))?;
-                totals::add_answer(conn, &key, question_id, value)?;
+                tally.answer(&key, question_id, value);
             }
         }
     }

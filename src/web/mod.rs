@@ -32,6 +32,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub risk: Arc<RiskTerms>,
     pub rules: Arc<crate::reports::rules::EvidenceRules>,
+    /// The rules' themes, ready to tag comments.
+    pub tagger: Arc<crate::analysis::themes::Tagger>,
     pub nudge: Arc<Nudge>,
     pub metrics: crate::metrics::Metrics,
     /// Pages the same for everyone who sees them (a blank questionnaire, the thank-you page).

@@ -188,12 +188,12 @@ pub async fn submit(
         &parsed,
         &TextRules {
             risk: &state.risk,
-            themes: &state.rules.themes,
+            themes: &state.tagger,
         },
     );
     let outcome = state
         .submissions
-        .run(move |conn| answering::submit(conn, &invitation, respondent, &prepared))
+        .run(move |conn, tally| answering::submit(conn, &invitation, respondent, &prepared, tally))
         .await;
     match outcome {
         Ok(stored) => {
