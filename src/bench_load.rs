@@ -26,6 +26,8 @@ pub struct LoadResult {
     pub server_cpu_ms: f64,
     /// Submissions per committed batch, on average (see `db::group_commit`).
     pub mean_batch: f64,
+    /// Time to write and commit a batch, on average.
+    pub mean_batch_ms: f64,
 }
 
 /// The whole run for one backend.
@@ -175,10 +177,12 @@ pub fn run(
                 Ok(res) => res.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };
-            histogram(&text, "crt_submission_batch_size")
+            let (size_sum, count) = histogram(&text, "crt_submission_batch_size");
+            let (seconds_sum, _) = histogram(&text, "crt_submission_batch_duration_seconds");
+            (size_sum, count, seconds_sum)
         };
         for (level, chunk) in levels.iter().zip(tokens.chunks(per_level)) {
-            let (batched_before, batches_before) = batches().await;
+            let (batched_before, batches_before, batch_seconds_before) = batches().await;
             let cpu_before = cpu_seconds(server_pid);
             let queue = Arc::new(Mutex::new(chunk.to_vec()));
             let latencies = Arc::new(Mutex::new(Vec::with_capacity(per_level)));
@@ -228,7 +232,7 @@ pub fn run(
             }
             let seconds = started.elapsed().as_secs_f64();
             let cpu = cpu_seconds(server_pid) - cpu_before;
-            let (batched_after, batches_after) = batches().await;
+            let (batched_after, batches_after, batch_seconds_after) = batches().await;
             acknowledged += done;
             let mut l = latencies.lock().map(|l| l.clone()).unwrap_or_default();
             l.sort_by(f64::total_cmp);
@@ -246,6 +250,8 @@ pub fn run(
                 p99_ms: at(0.99),
                 server_cpu_ms: cpu * 1000.0 / done.max(1) as f64,
                 mean_batch: (batched_after - batched_before)
+                    / (batches_after - batches_before).max(1.0),
+                mean_batch_ms: (batch_seconds_after - batch_seconds_before) * 1000.0
                     / (batches_after - batches_before).max(1.0),
             });
         }

@@ -245,7 +245,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                 ));
             }
             println!(
-                "backend\tconcurrency\tcompletions\tper second\tp50 (ms)\tp99 (ms)\tserver CPU per completion (ms)\tsubmissions per commit"
+                "backend\tconcurrency\tcompletions\tper second\tp50 (ms)\tp99 (ms)\tserver CPU per completion (ms)\tsubmissions per commit\tms per commit"
             );
             let mut failed = false;
             for (backend, url, cleanup) in runs {
@@ -262,7 +262,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                 let report = report?;
                 for r in &report.rows {
                     println!(
-                        "{}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}\t{:.2}\t{:.1}",
+                        "{}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}\t{:.2}\t{:.1}\t{:.2}",
                         r.backend,
                         r.concurrency,
                         r.completions,
@@ -270,7 +270,8 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                         r.p50_ms,
                         r.p99_ms,
                         r.server_cpu_ms,
-                        r.mean_batch
+                        r.mean_batch,
+                        r.mean_batch_ms
                     );
                 }
                 println!(

@@ -25,16 +25,17 @@ pub enum Bind<'a> {
     Bool(bool),
 }
 
-/// A constant statement and its values.
+/// A statement and its values. Its text should come from a small set (a constant, or one
+/// text per number of rows), since diesel keeps each distinct text prepared.
 #[derive(Debug)]
 pub struct CachedSql<'a> {
-    sql: &'static str,
+    sql: &'a str,
     binds: Vec<Bind<'a>>,
 }
 
 impl<'a> CachedSql<'a> {
     /// `sql` with one `?` for each of `binds`.
-    pub fn new(sql: &'static str, binds: Vec<Bind<'a>>) -> Self {
+    pub fn new(sql: &'a str, binds: Vec<Bind<'a>>) -> Self {
         debug_assert_eq!(
             sql.matches('?').count(),
             binds.len(),

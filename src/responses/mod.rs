@@ -5,7 +5,7 @@ pub mod risk;
 pub mod scrub;
 
 use crate::db::DbConnection;
-use crate::db::schema::{answers, comments, responses};
+use crate::db::schema::{comments, responses};
 use crate::surveys::QuestionKind;
 use crate::surveys::Respondent;
 use crate::surveys::answers::{Answer, AnswerValue};
@@ -124,9 +124,7 @@ pub fn store(
 ) -> QueryResult<Stored> {
     // Random, not sequential, so the order of ids says nothing about the order of arrival.
     let response_id = uuid::Uuid::new_v4().to_string();
-    // Each insert runs on the backend's own connection type: through the two-backend
-    // connection diesel prepares an insert afresh every time, on its own it reuses it.
-    crate::on_backend!(conn, |c| diesel::insert_into(responses::table)
+    diesel::insert_into(responses::table)
         .values((
             responses::id.eq(&response_id),
             responses::team_id.eq(new.team_id),
@@ -135,7 +133,7 @@ pub fn store(
             responses::channel.eq(new.channel),
             responses::received_on.eq(new.received_on),
         ))
-        .execute(c))?;
+        .execute(conn)?;
     let month = totals::month_of(new.received_on);
     let key = TotalsKey {
         team_id: new.team_id,
@@ -145,6 +143,7 @@ pub fn store(
     };
     tally.response(&key, new.channel);
     let mut stored = Stored::default();
+    let mut values = Vec::with_capacity(prepared.0.len());
     for answer in &prepared.0 {
         match answer {
             ReadyAnswer::Text {
@@ -156,7 +155,7 @@ pub fn store(
             } => {
                 let id = uuid::Uuid::new_v4().to_string();
                 let tag_list = tags.join(",");
-                crate::on_backend!(conn, |c| diesel::insert_into(comments::table)
+                diesel::insert_into(comments::table)
                     .values((
                         comments::id.eq(&id),
                         comments::response_id.eq(&response_id),
@@ -169,7 +168,7 @@ pub fn store(
                         comments::themes.eq(&tag_list),
                         comments::respondent.eq(new.respondent.as_str()),
                     ))
-                    .execute(c))?;
+                    .execute(conn)?;
                 tally.comment(&key, feeling.as_str(), tags);
                 stored.comments.push(StoredComment {
                     id,
@@ -186,16 +185,187 @@ pub fn store(
                 if fft.is_some() {
                     stored.fft = *fft;
                 }
-                crate::on_backend!(conn, |c| diesel::insert_into(answers::table)
-                    .values((
-                        answers::response_id.eq(&response_id),
-                        answers::question_id.eq(question_id),
-                        answers::value.eq(value),
-                    ))
-                    .execute(c))?;
+                values.push((question_id.as_str(), value.as_str()));
                 tally.answer(&key, question_id, value);
             }
         }
     }
+    insert_answers(conn, &response_id, &values)?;
     Ok(stored)
+}
+
+/// Inserts a response's answers in one statement: one row each, a dozen rows a response.
+fn insert_answers(
+    conn: &mut DbConnection,
+    response_id: &str,
+    values: &[(&str, &str)],
+) -> QueryResult<()> {
+    use crate::db::cached_sql::{Bind, CachedSql};
+    if values.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO answers (response_id, question_id, value) VALUES {}",
+        vec!["(?, ?, ?)"; values.len()].join(", ")
+    );
+    let binds: Vec<Bind<'_>> = values
+        .iter()
+        .flat_map(|(question_id, value)| {
+            [
+                Bind::Text(response_id),
+                Bind::Text(question_id),
+                Bind::Text(value),
+            ]
+        })
+        .collect();
+    crate::on_backend!(conn, |c| CachedSql::new(&sql, binds).execute(c))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{DatabaseUrl, establish, run_migrations};
+    use crate::surveys::answers::Answer;
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use std::sync::{Arc, Mutex};
+
+    /// Statements diesel newly keeps prepared.
+    #[derive(Clone, Default)]
+    struct NewlyPrepared(Arc<Mutex<Vec<String>>>);
+
+    impl Instrumentation for NewlyPrepared {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                self.0.lock().unwrap().push(sql.to_string());
+            }
+        }
+    }
+
+    fn answer(question_id: &str, kind: QuestionKind, value: AnswerValue) -> Answer {
+        Answer {
+            question_id: question_id.into(),
+            kind,
+            value,
+        }
+    }
+
+    #[test]
+    fn a_response_is_stored_whole_and_storing_another_prepares_nothing_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let url =
+            DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("t.db").display())).unwrap();
+        let mut conn = establish(&url).unwrap();
+        run_migrations(&mut conn).unwrap();
+        let catalogue =
+            crate::surveys::Catalogue::new(crate::surveys::load_definitions(None).unwrap());
+        catalogue.sync(&mut conn).unwrap();
+        let version = catalogue.current("carer").unwrap();
+        let team = crate::teams::add(
+            &mut conn,
+            &crate::teams::TeamCode::parse("NORTH").unwrap(),
+            "North",
+        )
+        .unwrap();
+        let given = [
+            answer("fft", QuestionKind::Fft, AnswerValue::Scale(2)),
+            answer("staff_kind", QuestionKind::Agree5, AnswerValue::DontKnow),
+            answer("crisis_help_told", QuestionKind::YesNo, AnswerValue::Yes),
+            answer(
+                "fft_reason",
+                QuestionKind::Text,
+                AnswerValue::Text("Nobody called me back, ring 07700 900123".into()),
+            ),
+        ];
+        let risk = RiskTerms::default();
+        let tagger = Tagger::new(&crate::analysis::themes::default_themes());
+        let prepared = Prepared::new(
+            &given,
+            &TextRules {
+                risk: &risk,
+                themes: &tagger,
+            },
+        );
+        let new = NewResponse {
+            team_id: &team.id,
+            survey_version_id: &version.id,
+            respondent: Respondent::Carer,
+            channel: "printed",
+            received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        };
+
+        // The hot path runs a dozen statements a response: each must be one diesel keeps
+        // prepared (a statement it will not keep never shows here), and only the first time.
+        let newly_prepared = NewlyPrepared::default();
+        if let crate::db::DbConnection::Sqlite(c) = &mut conn {
+            c.set_instrumentation(newly_prepared.clone());
+        }
+        let mut tally = Tally::default();
+        let stored = store(&mut conn, &new, &prepared, &mut tally).unwrap();
+        tally.write(&mut conn).unwrap();
+        let mut tables: Vec<String> = newly_prepared
+            .0
+            .lock()
+            .unwrap()
+            .drain(..)
+            .filter_map(|sql| {
+                let table = sql
+                    .strip_prefix("INSERT INTO ")?
+                    .split_whitespace()
+                    .next()?;
+                Some(table.trim_matches(['`', '"']).to_string())
+            })
+            .collect();
+        tables.sort();
+        assert_eq!(
+            tables,
+            [
+                "answer_totals",
+                "answers",
+                "comment_totals",
+                "comments",
+                "response_totals",
+                "responses"
+            ]
+        );
+        assert_eq!(stored.fft, Some(2));
+        assert_eq!(stored.comments.len(), 1);
+        assert!(
+            !stored.comments[0].body.contains("07700"),
+            "scrubbed before storage"
+        );
+
+        let mut rows: Vec<(String, String)> = crate::db::schema::answers::table
+            .select((
+                crate::db::schema::answers::question_id,
+                crate::db::schema::answers::value,
+            ))
+            .load(&mut conn)
+            .unwrap();
+        rows.sort();
+        assert_eq!(
+            rows,
+            [
+                ("crisis_help_told".to_string(), "yes".to_string()),
+                ("fft".to_string(), "2".to_string()),
+                ("staff_kind".to_string(), "dont_know".to_string()),
+            ]
+        );
+
+        newly_prepared.0.lock().unwrap().clear();
+        let mut tally = Tally::default();
+        store(&mut conn, &new, &prepared, &mut tally).unwrap();
+        tally.write(&mut conn).unwrap();
+        assert_eq!(
+            *newly_prepared.0.lock().unwrap(),
+            Vec::<String>::new(),
+            "statements prepared again for a second response"
+        );
+        let total: i64 = crate::db::schema::answer_totals::table
+            .filter(crate::db::schema::answer_totals::question_id.eq("fft"))
+            .select(crate::db::schema::answer_totals::count)
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(total, 2);
+    }
 }
