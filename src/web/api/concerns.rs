@@ -60,10 +60,7 @@ pub struct NewConcern {
     request_body = NewConcern,
     responses(
         (status = 201, description = "Logged", body = Created),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn create(
@@ -122,10 +119,7 @@ pub struct NewActionRequest {
     request_body = NewActionRequest,
     responses(
         (status = 201, description = "Added", body = Created),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn add_action(
@@ -166,10 +160,7 @@ pub async fn add_action(
     request_body = crate::concerns::actions::ActionChange,
     responses(
         (status = 200, description = "The action as it now stands", body = crate::concerns::actions::ActionRow),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn update_action(

@@ -113,10 +113,7 @@ fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
     request_body = IssueRequest,
     responses(
         (status = 201, description = "Issued", body = Issued),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to issue for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn issue(

@@ -30,10 +30,7 @@ fn csv_response(name: &str, body: String) -> HttpResponse {
     params(("code" = String, Path, description = "The team's code"), crate::reports::period::PeriodQuery),
     responses(
         (status = 200, description = "Evidence for the period", body = crate::reports::Report),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn team_report(
@@ -104,10 +101,7 @@ pub async fn all_teams_report(
     ),
     responses(
         (status = 200, description = "The file", content_type = "text/csv", body = String),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or file", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn team_csv(
@@ -159,10 +153,7 @@ pub async fn team_csv(
     params(("code" = String, Path, description = "The team's code"), crate::reports::period::PeriodQuery),
     responses(
         (status = 200, description = "Comments; groups withheld for small numbers are named in the X-Withheld-Groups header", body = Vec<crate::reports::comments::CommentView>),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn team_comments(
@@ -216,10 +207,7 @@ pub struct SentimentChange {
     request_body = SentimentChange,
     responses(
         (status = 204, description = "Corrected"),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+        super::openapi::RecordErrors,
     )
 )]
 pub async fn correct_comment(
