@@ -208,16 +208,7 @@ async fn injection_strings_are_stored_as_typed_and_escaped_on_every_page() {
         "the tables survived the SQL in the answer"
     );
 
-    let comments: Value = app
-        .client
-        .get(app.url("/api/v1/teams/NORTH/comments"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let comments: Value = app.api_json(&key, "/api/v1/teams/NORTH/comments").await;
     assert!(
         comments
             .as_array()

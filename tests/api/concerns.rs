@@ -64,16 +64,7 @@ async fn actions_follow_the_rules_and_errors_name_the_field() {
         .unwrap()
         .to_string();
 
-    let listed: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/teams/NORTH/concerns"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: serde_json::Value = app.api_json(&key, "/api/v1/teams/NORTH/concerns").await;
     assert_eq!(
         listed[0]["overdue_actions"], 1,
         "a past due date is overdue"

@@ -169,6 +169,19 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// `GET path` with an API key, read as JSON.
+    pub async fn api_json(&self, key: &str, path: &str) -> serde_json::Value {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Issues `count` printable links through the API; returns (url, code) pairs.
     pub async fn issue_links(
         &self,
@@ -328,16 +341,7 @@ pub async fn spawn_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
 
 /// A questionnaire as `GET /api/v1/surveys` describes it.
 pub async fn survey_json(app: &TestApp, key: &str, slug: &str) -> serde_json::Value {
-    let surveys: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/surveys"))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let surveys = app.api_json(key, "/api/v1/surveys").await;
     surveys
         .as_array()
         .unwrap()

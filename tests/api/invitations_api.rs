@@ -151,16 +151,7 @@ async fn the_survey_list_describes_every_question() {
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
-    let body: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/surveys"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: serde_json::Value = app.api_json(&key, "/api/v1/surveys").await;
     let surveys = body.as_array().unwrap();
     assert_eq!(
         surveys.len(),

@@ -341,16 +341,7 @@ async fn comments_are_shown_only_for_groups_of_five_and_corrections_count() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(negative(&app), 4, "the correction counts in the totals");
-    let list: Value = app
-        .client
-        .get(app.url("/api/v1/teams/NORTH/comments"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.api_json(&key, "/api/v1/teams/NORTH/comments").await;
     let corrected = list
         .as_array()
         .unwrap()
@@ -544,15 +535,7 @@ async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisati
     );
     let report: Value = {
         let key = app.add_user("m2@example.org", Some(Role::Manager), &["DEMO-NORTH"]);
-        app.client
-            .get(app.url("/api/v1/teams/DEMO-NORTH/report"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        app.api_json(&key, "/api/v1/teams/DEMO-NORTH/report").await
     };
     assert!(
         report["fft"]["total"].as_u64().unwrap() > 300,

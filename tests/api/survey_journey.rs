@@ -213,16 +213,7 @@ async fn risk_language_puts_urgent_help_first_and_flags_the_comment() {
         .find("urgent-help--first")
         .expect("help is shown first");
     assert!(help < html.find("Your answers have been sent").unwrap());
-    let concerns: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/teams/NORTH/concerns"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let concerns: serde_json::Value = app.api_json(&key, "/api/v1/teams/NORTH/concerns").await;
     let list = concerns.as_array().unwrap();
     assert!(
         list.iter()
