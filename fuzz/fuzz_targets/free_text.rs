@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let once = scrub(text);
     assert!(once.len() <= text.len() + REMOVED.len() * (text.len() / 5 + 1));
-    assert_eq!(scrub(&once), once, "scrubbed text still held something to remove");
+    assert_eq!(
+        scrub(&once),
+        once,
+        "scrubbed text still held something to remove"
+    );
     let _ = RISK.matches(&once);
     let _ = sentiment::classify(&once);
     let _ = TAGGER.tag(&once);
