@@ -253,3 +253,15 @@ fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
+
+/// Times the report at each size and prints a table.
+pub fn run_and_print(sizes: &[u64], runs: usize, postgres: Option<&str>) -> anyhow::Result<()> {
+    println!("responses\tset-up (s)\treport median (ms)\treport p95 (ms)");
+    for t in run(sizes, runs.max(1), postgres)? {
+        println!(
+            "{}\t{:.1}\t{:.2}\t{:.2}",
+            t.responses, t.setup_seconds, t.median_ms, t.p95_ms
+        );
+    }
+    Ok(())
+}

@@ -272,3 +272,73 @@ pub fn run(
         stored,
     })
 }
+
+/// Runs the load on SQLite (and PostgreSQL when given a server to make a database on) and
+/// prints a table; fails when stored responses differ from acknowledged submissions.
+pub fn run_and_print(
+    concurrency: &[usize],
+    completions: usize,
+    postgres: Option<&str>,
+) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("crt-load-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let mut runs = vec![(
+        "sqlite",
+        format!("sqlite://{}/load.db", dir.display()),
+        None,
+    )];
+    if let Some(admin) = postgres {
+        let name = format!("crt_load_{}", uuid::Uuid::new_v4().simple());
+        let mut admin_conn = crate::db::establish(&crate::db::DatabaseUrl::parse(admin)?)?;
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut admin_conn,
+            &format!("CREATE DATABASE {name}"),
+        )?;
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+        runs.push((
+            "postgres",
+            format!("{base}/{name}"),
+            Some((admin.to_string(), name)),
+        ));
+    }
+    println!(
+        "backend\tconcurrency\tcompletions\tper second\tp50 (ms)\tp99 (ms)\tserver CPU per completion (ms)\tsubmissions per commit\tms per commit"
+    );
+    let mut failed = false;
+    for (backend, url, cleanup) in runs {
+        let report = run(backend, &url, concurrency, completions.max(1));
+        if let Some((admin, name)) = cleanup {
+            let mut admin_conn = crate::db::establish(&crate::db::DatabaseUrl::parse(&admin)?)?;
+            let _ = diesel::connection::SimpleConnection::batch_execute(
+                &mut admin_conn,
+                &format!("DROP DATABASE {name} WITH (FORCE)"),
+            );
+        }
+        let report = report?;
+        for r in &report.rows {
+            println!(
+                "{}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}\t{:.2}\t{:.1}\t{:.2}",
+                r.backend,
+                r.concurrency,
+                r.completions,
+                r.per_second,
+                r.p50_ms,
+                r.p99_ms,
+                r.server_cpu_ms,
+                r.mean_batch,
+                r.mean_batch_ms
+            );
+        }
+        println!(
+            "{backend}: peak server memory {:.1} MiB; acknowledged {}, stored {}",
+            report.peak_server_mib, report.acknowledged, report.stored
+        );
+        failed |= report.stored != report.acknowledged as i64;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    anyhow::ensure!(
+        !failed,
+        "stored responses differ from acknowledged submissions"
+    );
+    Ok(())
+}

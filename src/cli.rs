@@ -75,13 +75,20 @@ enum Command {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// Both benchmarks with their defaults: completions at concurrency 1, 8 and 64, then the
+    /// report at 10 thousand, 100 thousand and 1 million responses.
+    Bench {
+        /// Also run on fresh databases on this PostgreSQL server.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Completions per second through the real server at several concurrencies (fresh databases).
     BenchLoad {
         /// Concurrent simulated browsers, one run each.
         #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
         concurrency: Vec<usize>,
         /// Completions at each concurrency.
-        #[arg(long, default_value_t = 2000)]
+        #[arg(long, default_value_t = 10000)]
         completions: usize,
         /// Also run on a fresh database on this PostgreSQL server.
         #[arg(long)]
@@ -202,16 +209,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             sizes,
             runs,
             postgres,
-        } => {
-            println!("responses\tset-up (s)\treport median (ms)\treport p95 (ms)");
-            for t in crate::bench::run(&sizes, runs.max(1), postgres.as_deref())? {
-                println!(
-                    "{}\t{:.1}\t{:.2}\t{:.2}",
-                    t.responses, t.setup_seconds, t.median_ms, t.p95_ms
-                );
-            }
-            Ok(())
-        }
+        } => crate::bench::run_and_print(&sizes, runs, postgres.as_deref()),
         Command::Backup { path } => {
             crate::backup::sqlite_backup(settings.database_url.expose(), &path)?;
             println!("backup written to {}", path.display());
@@ -221,71 +219,12 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             concurrency,
             completions,
             postgres,
-        } => {
-            let dir =
-                std::env::temp_dir().join(format!("crt-load-{}", uuid::Uuid::new_v4().simple()));
-            std::fs::create_dir_all(&dir)?;
-            let mut runs = vec![(
-                "sqlite",
-                format!("sqlite://{}/load.db", dir.display()),
-                None,
-            )];
-            if let Some(admin) = &postgres {
-                let name = format!("crt_load_{}", uuid::Uuid::new_v4().simple());
-                let mut admin_conn = crate::db::establish(&crate::db::DatabaseUrl::parse(admin)?)?;
-                diesel::connection::SimpleConnection::batch_execute(
-                    &mut admin_conn,
-                    &format!("CREATE DATABASE {name}"),
-                )?;
-                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-                runs.push((
-                    "postgres",
-                    format!("{base}/{name}"),
-                    Some((admin.clone(), name)),
-                ));
-            }
-            println!(
-                "backend\tconcurrency\tcompletions\tper second\tp50 (ms)\tp99 (ms)\tserver CPU per completion (ms)\tsubmissions per commit\tms per commit"
-            );
-            let mut failed = false;
-            for (backend, url, cleanup) in runs {
-                let report =
-                    crate::bench_load::run(backend, &url, &concurrency, completions.max(1));
-                if let Some((admin, name)) = cleanup {
-                    let mut admin_conn =
-                        crate::db::establish(&crate::db::DatabaseUrl::parse(&admin)?)?;
-                    let _ = diesel::connection::SimpleConnection::batch_execute(
-                        &mut admin_conn,
-                        &format!("DROP DATABASE {name} WITH (FORCE)"),
-                    );
-                }
-                let report = report?;
-                for r in &report.rows {
-                    println!(
-                        "{}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}\t{:.2}\t{:.1}\t{:.2}",
-                        r.backend,
-                        r.concurrency,
-                        r.completions,
-                        r.per_second,
-                        r.p50_ms,
-                        r.p99_ms,
-                        r.server_cpu_ms,
-                        r.mean_batch,
-                        r.mean_batch_ms
-                    );
-                }
-                println!(
-                    "{backend}: peak server memory {:.1} MiB; acknowledged {}, stored {}",
-                    report.peak_server_mib, report.acknowledged, report.stored
-                );
-                failed |= report.stored != report.acknowledged as i64;
-            }
-            let _ = std::fs::remove_dir_all(&dir);
-            anyhow::ensure!(
-                !failed,
-                "stored responses differ from acknowledged submissions"
-            );
-            Ok(())
+        } => crate::bench_load::run_and_print(&concurrency, completions, postgres.as_deref()),
+        Command::Bench { postgres } => {
+            println!("== completions through the real server");
+            crate::bench_load::run_and_print(&[1, 8, 64], 10_000, postgres.as_deref())?;
+            println!("== the team report as stored responses grow");
+            crate::bench::run_and_print(&[10_000, 100_000, 1_000_000], 50, postgres.as_deref())
         }
         Command::Migrate => {
             Services::open(&settings)?;
