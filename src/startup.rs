@@ -142,6 +142,7 @@ impl Application {
             nudge,
             metrics,
             page_cache: Default::default(),
+            open_links: Default::default(),
         });
         // Database work runs on each worker's blocking threads; more of them than pooled
         // connections would only queue for a connection, each holding its own memory.

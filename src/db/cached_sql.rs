@@ -13,7 +13,7 @@
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, HasSqlType, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Date, HasSqlType, Nullable, Text};
 use diesel::{QueryResult, RunQueryDsl};
 
 /// One bound value.
@@ -23,6 +23,7 @@ pub enum Bind<'a> {
     NullableText(Option<&'a str>),
     BigInt(i64),
     Bool(bool),
+    Date(chrono::NaiveDate),
 }
 
 /// A statement and its values. Its text should come from a small set (a constant, or one
@@ -47,10 +48,11 @@ impl<'a> CachedSql<'a> {
 
 impl<DB> QueryFragment<DB> for CachedSql<'_>
 where
-    DB: Backend + HasSqlType<Text> + HasSqlType<BigInt> + HasSqlType<Bool>,
+    DB: Backend + HasSqlType<Text> + HasSqlType<BigInt> + HasSqlType<Bool> + HasSqlType<Date>,
     str: ToSql<Text, DB>,
     i64: ToSql<BigInt, DB>,
     bool: ToSql<Bool, DB>,
+    chrono::NaiveDate: ToSql<Date, DB>,
     for<'x> Option<&'x str>: ToSql<Nullable<Text>, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
@@ -64,6 +66,7 @@ where
                 }
                 Bind::BigInt(value) => out.push_bind_param::<BigInt, i64>(value)?,
                 Bind::Bool(value) => out.push_bind_param::<Bool, bool>(value)?,
+                Bind::Date(value) => out.push_bind_param::<Date, chrono::NaiveDate>(value)?,
             }
             out.push_sql(piece);
         }

@@ -314,17 +314,20 @@ pub fn exchange_code(
     }
 }
 
-/// Marks an invitation used, once. Must be the first write of the transaction that stores the
-/// response, so that two racing submissions cannot both succeed. Also erases the contact
-/// address: it has served. Returns false when another submission got there first.
+/// Marks an invitation used, once, if it has not expired. Must be the first write of the
+/// transaction that stores the response, so that two racing submissions cannot both succeed.
+/// Also erases the contact address: it has served. Returns false when another submission got
+/// there first or the link has expired since it was opened.
 pub fn redeem(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
     use crate::db::cached_sql::{Bind, CachedSql};
     // Fixed SQL rather than `diesel::update`, which diesel prepares afresh every time.
-    const REDEEM: &str = "UPDATE invitations SET used = ?, email = NULL WHERE id = ? AND used = ?";
+    const REDEEM: &str = "UPDATE invitations SET used = ?, email = NULL \
+         WHERE id = ? AND used = ? AND expires_on >= ?";
     let binds = vec![
         Bind::Bool(true),
         Bind::Text(invitation_id),
         Bind::Bool(false),
+        Bind::Date(crate::db::today()),
     ];
     let updated = crate::on_backend!(conn, |c| CachedSql::new(REDEEM, binds).execute(c))?;
     Ok(updated == 1)

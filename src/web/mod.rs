@@ -38,6 +38,8 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// Pages the same for everyone who sees them (a blank questionnaire, the thank-you page).
     pub page_cache: page_cache::PageCache,
+    /// Invitations behind links opened here lately, for the answers that follow.
+    pub open_links: public::open_links::OpenLinks,
 }
 
 /// Shorthand for the shared state extractor.

@@ -319,3 +319,82 @@ async fn every_link_gets_the_same_questionnaire_page_which_never_holds_its_token
     let welsh = page(format!("{}?lang=cy", links[0].0)).await;
     assert!(welsh.contains("<html lang=\"cy\">") && welsh.contains("0300 555 0199"));
 }
+
+fn stored_responses(app: &crate::helpers::TestApp) -> i64 {
+    use diesel::prelude::*;
+    crt_feedback::db::schema::responses::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn answers_to_a_link_just_opened_are_stored_once_and_thanked_with_the_team_line_as_it_is_now()
+{
+    let app = spawn_app().await;
+    let team_id = app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let answers = full_answers(&app, &key, "carer").await;
+
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 200);
+    // Changed between opening the link and answering it: the thank-you page shows the new line.
+    crt_feedback::teams::set_crisis_line(&mut app.conn(), &team_id, Some("Call 0300 555 0142"))
+        .unwrap();
+    let res = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let thanks = res.text().await.unwrap();
+    assert!(thanks.contains("Thank you") && thanks.contains("Call 0300 555 0142"));
+    assert_eq!(stored_responses(&app), 1);
+
+    let again = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(again.status(), 410, "a link is used once, opened or not");
+    assert_eq!(stored_responses(&app), 1);
+}
+
+#[actix_web::test]
+async fn a_link_that_expires_after_it_was_opened_takes_no_answers() {
+    let app = spawn_app_with_expiry().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    let answers = full_answers(&app, &key, "carer").await;
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 200);
+    {
+        use crt_feedback::db::schema::invitations;
+        use diesel::prelude::*;
+        let yesterday = chrono::Utc::now().date_naive() - chrono::TimeDelta::days(1);
+        diesel::update(invitations::table)
+            .set(invitations::expires_on.eq(yesterday))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let res = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(res.status(), 410);
+    assert_eq!(stored_responses(&app), 0);
+}
+
+#[actix_web::test]
+async fn a_mistake_in_answers_to_a_link_just_opened_comes_back_in_the_teams_own_page() {
+    let app = spawn_app().await;
+    let team_id = app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    crt_feedback::teams::set_crisis_line(&mut app.conn(), &team_id, Some("Call 0300 555 0143"))
+        .unwrap();
+    let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 200);
+    let mut answers = full_answers(&app, &key, "carer").await;
+    answers.retain(|(k, _)| k != "fft");
+    let res = app.client.post(&url).form(&answers).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("href=\"#fft\""),
+        "the missing answer is named"
+    );
+    assert!(
+        page.contains("Call 0300 555 0143"),
+        "with the team's crisis line"
+    );
+    assert_eq!(stored_responses(&app), 0);
+}

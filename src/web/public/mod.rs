@@ -3,6 +3,7 @@
 
 mod code;
 mod info;
+pub mod open_links;
 mod survey;
 mod survey_view;
 mod you_said;

@@ -97,8 +97,10 @@ pub async fn show(
     choice: LangChoice,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    match open_link(&state, &choice, token.into_inner()).await {
+    let token = token.into_inner();
+    match open_link(&state, &choice, token.clone()).await {
         Ok(link) => {
+            state.open_links.remember(&token, &link.invitation);
             // A blank questionnaire holds nothing of the person or the link (the language
             // switch is a relative `?lang=` link), so every link to this version shares it.
             Ok(state.shared_page(
@@ -140,7 +142,17 @@ pub async fn submit(
     token: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let link = match open_link(&state, &choice, token.into_inner()).await {
+    let token = token.into_inner();
+    // A link opened on this server a moment ago: its invitation is known, and answers that
+    // check out go straight to the writer without reading it again.
+    if let Some(link) = recalled_link(&state, &choice, &token) {
+        if let Ok(fields) = crate::web::form::decode(&body) {
+            if let Ok(parsed) = answers::parse(&link.version.survey, &fields) {
+                return store_answers(&state, &choice, &token, &link, &fields, parsed).await;
+            }
+        }
+    }
+    let link = match open_link(&state, &choice, token.clone()).await {
         Ok(link) => link,
         Err(PageError(AppError::Gone)) => return Ok(gone_page(&state, &choice)),
         Err(PageError(e @ AppError::Unavailable(_))) => {
@@ -169,18 +181,44 @@ pub async fn submit(
             ));
         }
     };
-    let parsed = match answers::parse(&link.version.survey, &fields) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            return Ok(form_page(
-                &state,
-                &link,
-                &fields,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
-    };
+    match answers::parse(&link.version.survey, &fields) {
+        Ok(parsed) => store_answers(&state, &choice, &token, &link, &fields, parsed).await,
+        Err(errors) => Ok(form_page(
+            &state,
+            &link,
+            &fields,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+    }
+}
+
+/// A link opened here lately, with its questionnaire, shown for now in the language asked for;
+/// the team's own language and crisis line come back with the stored answers.
+fn recalled_link(state: &State, choice: &LangChoice, token: &str) -> Option<OpenLink> {
+    let invitation = state.open_links.recall(token)?;
+    let version = state
+        .catalogue
+        .cached_version(&invitation.survey_version_id)?;
+    let lang = choice.resolve(None);
+    Some(OpenLink {
+        invitation,
+        version,
+        lang,
+        chrome: Chrome::public(choice, lang, None),
+    })
+}
+
+/// Sends checked answers to the writer and answers with the thank-you page once they are on
+/// disk.
+async fn store_answers(
+    state: &State,
+    choice: &LangChoice,
+    token: &str,
+    link: &OpenLink,
+    fields: &[(String, String)],
+    parsed: Vec<crate::surveys::answers::Answer>,
+) -> Result<HttpResponse, PageError> {
     let invitation = link.invitation.clone();
     let respondent = link.version.survey.respondent;
     // Reading the free text is done here, on this request's worker, so the one writer only writes.
@@ -193,27 +231,39 @@ pub async fn submit(
     );
     let outcome = state
         .submissions
-        .run(move |conn, tally| answering::submit(conn, &invitation, respondent, &prepared, tally))
+        .run(move |conn, tally| {
+            let stored = answering::submit(conn, &invitation, respondent, &prepared, tally)?;
+            // The team's page settings as they are now, for the thank-you page.
+            let team = crate::teams::find(conn, &invitation.team_id)?;
+            Ok((stored, team))
+        })
         .await;
     match outcome {
-        Ok(stored) => {
+        Ok((stored, team)) => {
+            state.open_links.forget(token);
             state.metrics.responses_stored.inc();
+            let team_default = team.as_ref().filter(|t| t.welsh_first).map(|_| Lang::Cy);
+            let lang = choice.resolve(team_default);
+            let chrome = Chrome::public(choice, lang, team.and_then(|t| t.crisis_line));
             let urgent = stored.urgent();
             Ok(state.shared_page(
                 "pages/thank_you",
                 if urgent { "urgent" } else { "" },
-                || json!({ "title": t(link.lang, "thanks_title"), "urgent": urgent }),
-                &link.chrome,
+                || json!({ "title": t(lang, "thanks_title"), "urgent": urgent }),
+                &chrome,
             ))
         }
-        Err(AppError::Gone) => Ok(gone_page(&state, &choice)),
+        Err(AppError::Gone) => {
+            state.open_links.forget(token);
+            Ok(gone_page(state, choice))
+        }
         // Never lose what the person wrote: show it back and ask them to try again shortly.
         Err(e @ AppError::Unavailable(_)) => {
             e.log();
             Ok(form_page(
-                &state,
-                &link,
-                &fields,
+                state,
+                link,
+                fields,
                 &[],
                 StatusCode::SERVICE_UNAVAILABLE,
             ))
