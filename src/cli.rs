@@ -78,7 +78,7 @@ enum Command {
     /// Both benchmarks with their defaults: completions at concurrency 1, 8 and 64, then the
     /// report at 10 thousand, 100 thousand and 1 million responses.
     Bench {
-        /// Also run on fresh databases on this PostgreSQL server.
+        /// Also run both on fresh databases on this PostgreSQL server (SQLite always runs).
         #[arg(long)]
         postgres: Option<String>,
     },
@@ -223,8 +223,14 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         Command::Bench { postgres } => {
             println!("== completions through the real server");
             crate::bench_load::run_and_print(&[1, 8, 64], 10_000, postgres.as_deref())?;
-            println!("== the team report as stored responses grow");
-            crate::bench::run_and_print(&[10_000, 100_000, 1_000_000], 50, postgres.as_deref())
+            let sizes = [10_000, 100_000, 1_000_000];
+            println!("== the team report as stored responses grow, SQLite");
+            crate::bench::run_and_print(&sizes, 50, None)?;
+            if let Some(postgres) = postgres.as_deref() {
+                println!("== the team report as stored responses grow, PostgreSQL");
+                crate::bench::run_and_print(&sizes, 50, Some(postgres))?;
+            }
+            Ok(())
         }
         Command::Migrate => {
             Services::open(&settings)?;
