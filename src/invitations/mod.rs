@@ -2,6 +2,7 @@
 
 pub mod short_code;
 pub mod tokens;
+pub mod unpair;
 
 use crate::db::DbConnection;
 use crate::db::schema::{invitation_tokens, invitations, mail_outbox};

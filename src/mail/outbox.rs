@@ -43,7 +43,7 @@ struct Claimed {
 const CLAIM_SECONDS: i64 = 120;
 const BATCH: i64 = 20;
 
-/// The only per-backend SQL in the service: claiming due rows.
+/// Per-backend SQL for claiming due rows (the other per-backend SQL is in `invitations::unpair`).
 const CLAIM_POSTGRES: &str = "UPDATE mail_outbox SET claimed_until = $1 WHERE id IN (\
      SELECT id FROM mail_outbox WHERE sent = FALSE AND next_attempt_at <= $2 \
      AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3 \

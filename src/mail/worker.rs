@@ -111,6 +111,7 @@ fn scheduled_jobs(sender: &OutboxSender, jobs: Jobs) -> anyhow::Result<()> {
     let reminders = queue_reminders(&mut conn, jobs.reminder_after_days)?;
     let erased = erase_expired_contacts(&mut conn)?;
     let deleted = crate::retention::apply(&mut conn, jobs.retention)?;
+    let rewritten = crate::invitations::unpair::rewrite_used_invitations(&mut conn)?;
     crate::db::truncate_wal(&mut conn);
     if reminders + erased + deleted.comments + deleted.audit_entries > 0 {
         tracing::info!(
@@ -118,6 +119,7 @@ fn scheduled_jobs(sender: &OutboxSender, jobs: Jobs) -> anyhow::Result<()> {
             erased,
             comments_deleted = deleted.comments,
             audit_deleted = deleted.audit_entries,
+            invitations_rewritten = rewritten,
             "scheduled jobs ran"
         );
     }

@@ -1,10 +1,12 @@
 //! After a real email journey, nothing in the database links an answer to a person.
 
-use crate::helpers::{SmtpSink, eventually, full_answers, link_in, spawn_app_with};
+use crate::helpers::{
+    SmtpSink, answer, eventually, full_answers, link_in, spawn_app, spawn_app_with,
+};
 use crt_feedback::db::DbConnection;
 use crt_feedback::staff::Role;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{BigInt, Text};
 use serde_json::json;
 use std::time::Duration;
 
@@ -141,4 +143,74 @@ async fn the_database_holds_no_address_no_token_and_no_link_between_response_and
         );
         assert!(!haystack.contains(&token), "the token is never stored");
     }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(conn: &mut DbConnection, sql: &str) -> i64 {
+    let DbConnection::Postgresql(c) = conn else {
+        unreachable!()
+    };
+    diesel::sql_query(sql).get_result::<Count>(c).unwrap().n
+}
+
+/// Used invitations that share a transaction id (`xmin`) with a response, an answer or a comment.
+const PAIRED: &str = "SELECT count(*) AS n FROM invitations i WHERE i.used AND (\
+     i.xmin IN (SELECT xmin FROM responses) OR i.xmin IN (SELECT xmin FROM answers) \
+     OR i.xmin IN (SELECT xmin FROM comments))";
+
+#[actix_web::test]
+async fn on_postgresql_the_scheduled_rewrite_leaves_no_transaction_id_shared_by_a_link_and_its_response()
+ {
+    if !std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        eprintln!("xmin pairing: PostgreSQL only (set TEST_DATABASE_URL); skipped on SQLite");
+        return;
+    }
+    let app = spawn_app().await;
+    app.add_team("NORTH");
+    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    for _ in 0..3 {
+        answer(&app, &key, "carer", &[]).await;
+    }
+    let unused = app.issue_links(&key, "NORTH", "carer", 2).await;
+    let mut conn = app.db.connect();
+    // The pairing is really there before the rewrite: one per submission.
+    assert_eq!(count(&mut conn, PAIRED), 3);
+
+    let rewritten = crt_feedback::invitations::unpair::rewrite_used_invitations(&mut conn).unwrap();
+    assert_eq!(rewritten, 3);
+    assert_eq!(count(&mut conn, PAIRED), 0);
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(DISTINCT xmin::text) AS n FROM invitations WHERE used"
+        ),
+        1,
+        "all used invitations now carry the rewrite's one transaction id"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM invitations WHERE NOT used"
+        ),
+        2,
+        "the rewrite leaves unused links alone"
+    );
+    let answers = full_answers(&app, &key, "carer").await;
+    let res = app
+        .client
+        .post(&unused[0].0)
+        .form(&answers)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        200,
+        "an unused link still works after the rewrite"
+    );
 }

@@ -1,0 +1,60 @@
+//! Breaking the one remaining pairing of a response with its link on PostgreSQL.
+//!
+//! Redeeming a link and storing its response happen in one transaction, so that neither can
+//! exist without the other. PostgreSQL stamps every row it writes with the id of the
+//! (sub)transaction that wrote it (`xmin`), so the used invitation and its response carry the
+//! same id. Rewriting all recently used invitations together, in a transaction of their own,
+//! gives them all one new `xmin` that no response has; vacuuming then frees the old row
+//! versions. SQLite keeps no such stamp (its log is emptied by the scheduled jobs instead).
+
+use crate::db::DbConnection;
+use crate::db::schema::invitations;
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+/// How long after its link expires a used invitation is still rewritten. A link is used before
+/// it expires and the rewrite runs every minute, so by then it has been rewritten many times;
+/// the margin covers a service stopped for some days.
+const REWRITE_DAYS_AFTER_EXPIRY: i64 = 7;
+
+/// Chosen once; every server takes this lock, so only one rewrites at a time.
+const REWRITE_LOCK: i64 = 0x6372_7470_6169_72; // "crtpair"
+
+#[derive(QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = Bool)]
+    locked: bool,
+}
+
+/// Rewrites every used invitation whose link expired less than a week ago, all in one
+/// transaction, then vacuums the table. Returns how many rows were rewritten: none on
+/// SQLite, and none when another server holds the lock.
+pub fn rewrite_used_invitations(conn: &mut DbConnection) -> QueryResult<usize> {
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(0);
+    };
+    let since = crate::db::today() - TimeDelta::days(REWRITE_DAYS_AFTER_EXPIRY);
+    let rewritten = pg.transaction(|pg| {
+        let lock = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
+            .bind::<diesel::sql_types::BigInt, _>(REWRITE_LOCK)
+            .get_result::<Locked>(pg)?;
+        if !lock.locked {
+            return Ok(0);
+        }
+        // Setting `used` to what it already is still writes a new version of each row.
+        diesel::update(
+            invitations::table
+                .filter(invitations::used.eq(true))
+                .filter(invitations::expires_on.ge(since)),
+        )
+        .set(invitations::used.eq(true))
+        .execute(pg)
+    })?;
+    if rewritten > 0 {
+        // VACUUM cannot run inside a transaction; SKIP_LOCKED lets a busy table wait for the
+        // next run rather than hold up this one.
+        diesel::sql_query("VACUUM (SKIP_LOCKED) invitations").execute(pg)?;
+    }
+    Ok(rewritten)
+}
