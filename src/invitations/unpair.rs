@@ -19,7 +19,7 @@ use diesel::sql_types::Bool;
 const REWRITE_DAYS_AFTER_EXPIRY: i64 = 7;
 
 /// Chosen once; every server takes this lock, so only one rewrites at a time.
-const REWRITE_LOCK: i64 = 0x6372_7470_6169_72; // "crtpair"
+const REWRITE_LOCK: i64 = 0x0063_7274_7061_6972; // "crtpair" in ASCII
 
 #[derive(QueryableByName)]
 struct Locked {
