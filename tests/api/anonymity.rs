@@ -164,8 +164,7 @@ const PAIRED: &str = "SELECT count(*) AS n FROM invitations i WHERE i.used AND (
      OR i.xmin IN (SELECT xmin FROM comments))";
 
 #[actix_web::test]
-async fn on_postgresql_the_scheduled_rewrite_leaves_no_transaction_id_shared_by_a_link_and_its_response()
- {
+async fn on_postgresql_no_transaction_id_pairs_a_used_link_with_its_response() {
     if !std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
         eprintln!("xmin pairing: PostgreSQL only (set TEST_DATABASE_URL); skipped on SQLite");
         return;
@@ -173,44 +172,34 @@ async fn on_postgresql_the_scheduled_rewrite_leaves_no_transaction_id_shared_by_
     let app = spawn_app().await;
     app.add_team("NORTH");
     let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
-    for _ in 0..3 {
-        answer(&app, &key, "carer", &[]).await;
-    }
     let unused = app.issue_links(&key, "NORTH", "carer", 2).await;
     let mut conn = app.db.connect();
-    // The pairing is really there before the rewrite: one per submission.
-    assert_eq!(count(&mut conn, PAIRED), 3);
+    let rewrite = |conn: &mut DbConnection| {
+        crt_feedback::invitations::unpair::rewrite_used_invitations(conn).unwrap()
+    };
 
-    let rewritten = crt_feedback::invitations::unpair::rewrite_used_invitations(&mut conn).unwrap();
-    assert_eq!(rewritten, 3);
+    answer(&app, &key, "carer", &[]).await;
+    // The pairing is really there before the rewrite.
+    assert_eq!(count(&mut conn, PAIRED), 1);
+    assert_eq!(rewrite(&mut conn), 1);
     assert_eq!(count(&mut conn, PAIRED), 0);
-    assert_eq!(
-        count(
-            &mut conn,
-            "SELECT count(DISTINCT xmin::text) AS n FROM invitations WHERE used"
-        ),
-        1,
-        "all used invitations now carry the rewrite's one transaction id"
-    );
-    assert_eq!(
-        count(
-            &mut conn,
-            "SELECT count(*) AS n FROM invitations WHERE NOT used"
-        ),
-        2,
-        "the rewrite leaves unused links alone"
-    );
+
+    for _ in 0..2 {
+        answer(&app, &key, "carer", &[]).await;
+    }
+    assert_eq!(count(&mut conn, PAIRED), 2, "one for each new submission");
+    assert_eq!(rewrite(&mut conn), 3, "the new and the old together");
+    assert_eq!(count(&mut conn, PAIRED), 0);
+    let used_ids = "SELECT count(DISTINCT xmin::text) AS n FROM invitations WHERE used";
+    assert_eq!(count(&mut conn, used_ids), 1, "one id for all used links");
+    assert_eq!(rewrite(&mut conn), 0, "nothing new, nothing rewritten");
+
+    let unused_count = "SELECT count(*) AS n FROM invitations WHERE NOT used";
+    assert_eq!(count(&mut conn, unused_count), 2, "unused links left alone");
     let answers = full_answers(&app, &key, "carer").await;
-    let res = app
-        .client
-        .post(&unused[0].0)
-        .form(&answers)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.status(),
-        200,
-        "an unused link still works after the rewrite"
-    );
+    let res = app.client.post(&unused[0].0).form(&answers).send().await;
+    assert_eq!(res.unwrap().status(), 200, "an unused link still works");
+    assert_eq!(count(&mut conn, PAIRED), 1);
+    assert_eq!(rewrite(&mut conn), 4);
+    assert_eq!(count(&mut conn, PAIRED), 0);
 }
