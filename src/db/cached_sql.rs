@@ -82,30 +82,45 @@ impl QueryId for CachedSql<'_> {
 
 impl<Conn> RunQueryDsl<Conn> for CachedSql<'_> {}
 
+/// For tests that check what diesel keeps prepared.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use diesel::connection::{Connection, Instrumentation, InstrumentationEvent, SimpleConnection};
+pub(crate) mod newly_prepared {
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
     use std::sync::{Arc, Mutex};
 
-    /// Counts statements diesel decides to keep prepared.
+    /// The SQL of each statement diesel newly keeps prepared; set a clone as a connection's
+    /// instrumentation.
     #[derive(Clone, Default)]
-    struct CacheEvents(Arc<Mutex<Vec<String>>>);
+    pub(crate) struct NewlyPrepared(Arc<Mutex<Vec<String>>>);
 
-    impl Instrumentation for CacheEvents {
+    impl NewlyPrepared {
+        /// The statements seen since the last call.
+        pub(crate) fn take(&self) -> Vec<String> {
+            std::mem::take(&mut *self.0.lock().unwrap())
+        }
+    }
+
+    impl Instrumentation for NewlyPrepared {
         fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
             if let InstrumentationEvent::CacheQuery { sql, .. } = event {
                 self.0.lock().unwrap().push(sql.to_string());
             }
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newly_prepared::NewlyPrepared;
+    use super::*;
+    use diesel::connection::{Connection, SimpleConnection};
 
     #[test]
     fn a_repeated_upsert_is_prepared_once_and_binds_in_order() {
         let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
         conn.batch_execute("CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT NOT NULL, note TEXT)")
             .unwrap();
-        let events = CacheEvents::default();
+        let events = NewlyPrepared::default();
         conn.set_instrumentation(events.clone());
         for note in [Some("first"), None, Some("third")] {
             CachedSql::new(
@@ -116,11 +131,7 @@ mod tests {
             .execute(&mut conn)
             .unwrap();
         }
-        assert_eq!(
-            events.0.lock().unwrap().len(),
-            1,
-            "prepared once, then reused"
-        );
+        assert_eq!(events.take().len(), 1, "prepared once, then reused");
 
         #[derive(diesel::QueryableByName)]
         struct Row {

@@ -225,22 +225,10 @@ fn insert_answers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::cached_sql::newly_prepared::NewlyPrepared;
     use crate::db::{DatabaseUrl, establish, run_migrations};
     use crate::surveys::answers::Answer;
-    use diesel::connection::{Instrumentation, InstrumentationEvent};
-    use std::sync::{Arc, Mutex};
-
-    /// Statements diesel newly keeps prepared.
-    #[derive(Clone, Default)]
-    struct NewlyPrepared(Arc<Mutex<Vec<String>>>);
-
-    impl Instrumentation for NewlyPrepared {
-        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
-                self.0.lock().unwrap().push(sql.to_string());
-            }
-        }
-    }
+    use diesel::connection::Connection;
 
     fn answer(question_id: &str, kind: QuestionKind, value: AnswerValue) -> Answer {
         Answer {
@@ -304,10 +292,8 @@ mod tests {
         let stored = store(&mut conn, &new, &prepared, &mut tally).unwrap();
         tally.write(&mut conn).unwrap();
         let mut tables: Vec<String> = newly_prepared
-            .0
-            .lock()
-            .unwrap()
-            .drain(..)
+            .take()
+            .into_iter()
             .filter_map(|sql| {
                 let table = sql
                     .strip_prefix("INSERT INTO ")?
@@ -352,12 +338,12 @@ mod tests {
             ]
         );
 
-        newly_prepared.0.lock().unwrap().clear();
+        newly_prepared.take();
         let mut tally = Tally::default();
         store(&mut conn, &new, &prepared, &mut tally).unwrap();
         tally.write(&mut conn).unwrap();
         assert_eq!(
-            *newly_prepared.0.lock().unwrap(),
+            newly_prepared.take(),
             Vec::<String>::new(),
             "statements prepared again for a second response"
         );

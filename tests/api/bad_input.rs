@@ -3,18 +3,10 @@
 
 use crate::helpers::{answer, full_answers, spawn_app};
 use crt_feedback::staff::Role;
-use diesel::prelude::*;
 use serde_json::{Value, json};
 
 const INJECTION: &str =
     "<script>alert('x')</script> \"quoted\" ' OR 1=1; DROP TABLE responses; -- &amp; {{chrome}}";
-
-fn stored_responses(app: &crate::helpers::TestApp) -> i64 {
-    crt_feedback::db::schema::responses::table
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap()
-}
 
 #[actix_web::test]
 async fn broken_survey_submissions_are_refused_clearly_and_the_link_still_works() {
@@ -68,7 +60,7 @@ async fn broken_survey_submissions_are_refused_clearly_and_the_link_still_works(
         "the error names the question: {page}"
     );
     assert_eq!(
-        stored_responses(&app),
+        app.stored_responses(),
         0,
         "nothing stored from a refused form"
     );
@@ -77,7 +69,7 @@ async fn broken_survey_submissions_are_refused_clearly_and_the_link_still_works(
     let answers = full_answers(&app, &key, "carer").await;
     let res = app.client.post(&url).form(&answers).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(stored_responses(&app), 1);
+    assert_eq!(app.stored_responses(), 1);
 }
 
 #[actix_web::test]
@@ -203,7 +195,7 @@ async fn injection_strings_are_stored_as_typed_and_escaped_on_every_page() {
     )
     .await;
     assert_eq!(
-        stored_responses(&app),
+        app.stored_responses(),
         5,
         "the tables survived the SQL in the answer"
     );

@@ -1,5 +1,5 @@
 use crate::helpers::{full_answers, spawn_app};
-use crt_feedback::db::schema::{invitations, responses};
+use crt_feedback::db::schema::invitations;
 use crt_feedback::staff::Role;
 use diesel::prelude::*;
 
@@ -38,11 +38,7 @@ async fn fifty_racing_submissions_of_one_link_store_exactly_one_response() {
         49,
         "{statuses:?}"
     );
-    let stored: i64 = responses::table
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap();
-    assert_eq!(stored, 1);
+    assert_eq!(app.stored_responses(), 1);
     let used: i64 = invitations::table
         .filter(invitations::used.eq(true))
         .count()

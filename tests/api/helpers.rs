@@ -129,6 +129,15 @@ impl TestApp {
         self.pool.get().unwrap()
     }
 
+    /// How many responses are stored.
+    pub fn stored_responses(&self) -> i64 {
+        use diesel::prelude::*;
+        crt_feedback::db::schema::responses::table
+            .count()
+            .get_result(&mut self.conn())
+            .unwrap()
+    }
+
     /// Adds a team.
     pub fn add_team(&self, code: &str) -> String {
         let mut conn = self.conn();

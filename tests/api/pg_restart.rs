@@ -7,7 +7,6 @@
 
 use crate::helpers::{TestDb, full_answers, spawn_on};
 use crt_feedback::staff::Role;
-use diesel::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -333,11 +332,11 @@ async fn a_postgresql_restart_during_load_loses_nothing_and_the_service_recovers
         tally.asked_to_retry.load(Ordering::SeqCst) > 0,
         "the outage must have met some of the load"
     );
-    let stored: i64 = crt_feedback::db::schema::responses::table
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap();
-    assert_eq!(stored, 41, "every person's answers stored exactly once");
+    assert_eq!(
+        app.stored_responses(),
+        41,
+        "every person's answers stored exactly once"
+    );
     drop(app);
     drop(pg);
 }

@@ -320,14 +320,6 @@ async fn every_link_gets_the_same_questionnaire_page_which_never_holds_its_token
     assert!(welsh.contains("<html lang=\"cy\">") && welsh.contains("0300 555 0199"));
 }
 
-fn stored_responses(app: &crate::helpers::TestApp) -> i64 {
-    use diesel::prelude::*;
-    crt_feedback::db::schema::responses::table
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap()
-}
-
 #[actix_web::test]
 async fn answers_to_a_link_just_opened_are_stored_once_and_thanked_with_the_team_line_as_it_is_now()
 {
@@ -345,11 +337,11 @@ async fn answers_to_a_link_just_opened_are_stored_once_and_thanked_with_the_team
     assert_eq!(res.status(), 200);
     let thanks = res.text().await.unwrap();
     assert!(thanks.contains("Thank you") && thanks.contains("Call 0300 555 0142"));
-    assert_eq!(stored_responses(&app), 1);
+    assert_eq!(app.stored_responses(), 1);
 
     let again = app.client.post(&url).form(&answers).send().await.unwrap();
     assert_eq!(again.status(), 410, "a link is used once, opened or not");
-    assert_eq!(stored_responses(&app), 1);
+    assert_eq!(app.stored_responses(), 1);
 }
 
 #[actix_web::test]
@@ -371,7 +363,7 @@ async fn a_link_that_expires_after_it_was_opened_takes_no_answers() {
     }
     let res = app.client.post(&url).form(&answers).send().await.unwrap();
     assert_eq!(res.status(), 410);
-    assert_eq!(stored_responses(&app), 0);
+    assert_eq!(app.stored_responses(), 0);
 }
 
 #[actix_web::test]
@@ -396,5 +388,5 @@ async fn a_mistake_in_answers_to_a_link_just_opened_comes_back_in_the_teams_own_
         page.contains("Call 0300 555 0143"),
         "with the team's crisis line"
     );
-    assert_eq!(stored_responses(&app), 0);
+    assert_eq!(app.stored_responses(), 0);
 }
