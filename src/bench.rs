@@ -17,7 +17,6 @@ use crate::teams::{self, TeamCode};
 use crate::totals::{self, TotalsKey};
 use chrono::TimeDelta;
 use diesel::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -43,12 +42,9 @@ fn fill(
     let today = db::today();
     let days = (today - period.from).num_days() + 1;
     let mut dice = Dice(0xBE7C_4A11_0000_0001 ^ n);
-    let mut response_totals: HashMap<(String, String, Respondent, &'static str), i64> =
-        HashMap::new();
-    let mut answer_totals: HashMap<(String, String, Respondent, String, String), i64> =
-        HashMap::new();
-    let mut comment_totals: HashMap<(String, Respondent, &'static str, String), i64> =
-        HashMap::new();
+    // Counted across the whole load and written once at the end, as the service would have
+    // added them one response at a time.
+    let mut tally = totals::Tally::default();
     let batch = 10_000;
     let mut done = 0;
     while done < n {
@@ -78,30 +74,20 @@ fn fill(
                         responses::received_on.eq(received_on),
                     ))
                     .execute(conn)?;
-                *response_totals
-                    .entry((month.clone(), version.id.clone(), respondent, channel))
-                    .or_default() += 1;
+                let key = TotalsKey {
+                    team_id,
+                    month: &month,
+                    survey_version_id: &version.id,
+                    respondent: respondent.as_str(),
+                };
+                tally.response(&key, channel);
                 for answer in answers_for(version, &mut dice, 3) {
                     match &answer.value {
                         AnswerValue::Text(text) => {
                             let feeling = sentiment::classify(text).as_str();
-                            for theme in std::iter::once(String::new()).chain(tagger.tag(text)) {
-                                *comment_totals
-                                    .entry((month.clone(), respondent, feeling, theme))
-                                    .or_default() += 1;
-                            }
+                            tally.comment(&key, feeling, &tagger.tag(text));
                         }
-                        value => {
-                            *answer_totals
-                                .entry((
-                                    month.clone(),
-                                    version.id.clone(),
-                                    respondent,
-                                    answer.question_id.clone(),
-                                    value.stored(),
-                                ))
-                                .or_default() += 1;
-                        }
+                        value => tally.answer(&key, &answer.question_id, &value.stored()),
                     }
                 }
             }
@@ -109,38 +95,7 @@ fn fill(
         })?;
         done = upto;
     }
-    conn.transaction(|conn| {
-        for ((month, version, respondent, channel), count) in &response_totals {
-            let key = TotalsKey {
-                team_id,
-                month,
-                survey_version_id: version,
-                respondent: respondent.as_str(),
-            };
-            totals::add_response_count(conn, &key, channel, *count)?;
-        }
-        for ((month, version, respondent, question, value), count) in &answer_totals {
-            let key = TotalsKey {
-                team_id,
-                month,
-                survey_version_id: version,
-                respondent: respondent.as_str(),
-            };
-            totals::add_answer_count(conn, &key, question, value, *count)?;
-        }
-        for ((month, respondent, feeling, theme), count) in &comment_totals {
-            totals::add_comment_count(
-                conn,
-                team_id,
-                month,
-                respondent.as_str(),
-                feeling,
-                theme,
-                *count,
-            )?;
-        }
-        diesel::QueryResult::Ok(())
-    })?;
+    conn.transaction(|conn| tally.write(conn))?;
     Ok(())
 }
 

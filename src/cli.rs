@@ -11,6 +11,14 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The benchmarks' defaults, shared by `bench` and the commands it runs (the lists are
+/// written out again as text for clap, so that `--help` shows them as they are typed; a test
+/// keeps the two the same).
+const LOAD_CONCURRENCY: [usize; 3] = [1, 8, 64];
+const LOAD_COMPLETIONS: usize = 10_000;
+const REPORT_SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
+const REPORT_RUNS: usize = 50;
+
 #[derive(Parser)]
 #[command(
     name = "crt-feedback",
@@ -69,7 +77,7 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
         sizes: Vec<u64>,
         /// Timed runs at each size.
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, default_value_t = REPORT_RUNS)]
         runs: usize,
         /// Use databases on this PostgreSQL server instead of SQLite files.
         #[arg(long)]
@@ -88,7 +96,7 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
         concurrency: Vec<usize>,
         /// Completions at each concurrency.
-        #[arg(long, default_value_t = 10000)]
+        #[arg(long, default_value_t = LOAD_COMPLETIONS)]
         completions: usize,
         /// Also run on a fresh database on this PostgreSQL server.
         #[arg(long)]
@@ -222,13 +230,16 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         } => crate::bench_load::run_and_print(&concurrency, completions, postgres.as_deref()),
         Command::Bench { postgres } => {
             println!("== completions through the real server");
-            crate::bench_load::run_and_print(&[1, 8, 64], 10_000, postgres.as_deref())?;
-            let sizes = [10_000, 100_000, 1_000_000];
+            crate::bench_load::run_and_print(
+                &LOAD_CONCURRENCY,
+                LOAD_COMPLETIONS,
+                postgres.as_deref(),
+            )?;
             println!("== the team report as stored responses grow, SQLite");
-            crate::bench::run_and_print(&sizes, 50, None)?;
+            crate::bench::run_and_print(&REPORT_SIZES, REPORT_RUNS, None)?;
             if let Some(postgres) = postgres.as_deref() {
                 println!("== the team report as stored responses grow, PostgreSQL");
-                crate::bench::run_and_print(&sizes, 50, Some(postgres))?;
+                crate::bench::run_and_print(&REPORT_SIZES, REPORT_RUNS, Some(postgres))?;
             }
             Ok(())
         }
@@ -421,5 +432,31 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_benchmark_commands_default_to_what_bench_runs() {
+        let parsed = |args: &[&str]| Cli::try_parse_from(args).unwrap().command;
+        let Command::BenchLoad {
+            concurrency,
+            completions,
+            ..
+        } = parsed(&["crt-feedback", "bench-load"])
+        else {
+            unreachable!()
+        };
+        assert_eq!(concurrency, LOAD_CONCURRENCY);
+        assert_eq!(completions, LOAD_COMPLETIONS);
+        let Command::BenchReport { sizes, runs, .. } = parsed(&["crt-feedback", "bench-report"])
+        else {
+            unreachable!()
+        };
+        assert_eq!(sizes, REPORT_SIZES);
+        assert_eq!(runs, REPORT_RUNS);
     }
 }

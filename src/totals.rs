@@ -60,8 +60,8 @@ pub struct TotalsKey<'a> {
     pub respondent: &'a str,
 }
 
-/// Counts `count` responses at once (bulk loads such as the benchmark).
-pub fn add_response_count(
+/// Adds `count` responses to one cell.
+fn add_response_count(
     conn: &mut DbConnection,
     key: &TotalsKey<'_>,
     channel: &str,
@@ -82,8 +82,8 @@ pub fn add_response_count(
     .map(|_| ())
 }
 
-/// Counts `count` answers with the same value at once.
-pub fn add_answer_count(
+/// Adds `count` answers with the same value to one cell.
+fn add_answer_count(
     conn: &mut DbConnection,
     key: &TotalsKey<'_>,
     question_id: &str,
@@ -124,7 +124,7 @@ pub fn add_comment(
 }
 
 /// Adds `delta` to one (month, group, sentiment, theme) cell.
-pub fn add_comment_count(
+fn add_comment_count(
     conn: &mut DbConnection,
     team_id: &str,
     month: &str,

@@ -20,4 +20,4 @@ pub use fft::{FftCounts, FftFigures, fft_figures};
 pub use median::median_days;
 pub use sentiment::{Sentiment, classify};
 pub use suppression::{comments_visible, needs_total_withheld, suppress_cells};
-pub use themes::{Theme, default_themes, tag};
+pub use themes::{Theme, default_themes};

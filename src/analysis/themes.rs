@@ -434,12 +434,6 @@ pub fn default_themes() -> Vec<Theme> {
     ]
 }
 
-/// Ids of the themes whose keywords appear in `text`, in the order of
-/// `themes`, each at most once. For many comments, build a `Tagger` once.
-pub fn tag(text: &str, themes: &[Theme]) -> Vec<String> {
-    Tagger::new(themes).tag(text)
-}
-
 /// Themes with their keywords already split into words, for tagging comment after comment
 /// without splitting every keyword again each time.
 #[derive(Debug)]
@@ -544,6 +538,10 @@ fn phrase_occurs(keyword: &Keyword, words: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tag(text: &str, themes: &[Theme]) -> Vec<String> {
+        Tagger::new(themes).tag(text)
+    }
 
     fn tags(text: &str) -> Vec<String> {
         tag(text, &default_themes())
