@@ -144,10 +144,13 @@ impl Application {
             page_cache: Default::default(),
             open_links: Default::default(),
         });
-        // Database work runs on each worker's blocking threads; more of them than pooled
-        // connections would only queue for a connection, each holding its own memory.
-        let blocking_threads = usize::try_from(settings.db_pool_size).unwrap_or(8).max(2);
-        let workers = usize::try_from(settings.http_workers).unwrap_or(1);
+        // Database work runs on blocking threads, a pool of them for each worker; more in all
+        // than pooled connections would only queue for a connection, each holding its own memory.
+        let workers = usize::try_from(settings.http_workers).unwrap_or(1).max(1);
+        let blocking_threads = usize::try_from(settings.db_pool_size)
+            .unwrap_or(8)
+            .div_ceil(workers)
+            .max(2);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

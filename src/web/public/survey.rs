@@ -47,10 +47,7 @@ async fn open_link(
         None => Err(AppError::NotFound("link").into()),
         Some(Err(())) => Err(AppError::Gone.into()),
         Some(Ok((invitation, Some(version), team))) => {
-            // A team may put Welsh first; a choice made on the page wins.
-            let team_default = team.as_ref().filter(|t| t.welsh_first).map(|_| Lang::Cy);
-            let lang = choice.resolve(team_default);
-            let chrome = Chrome::public(choice, lang, team.and_then(|t| t.crisis_line));
+            let (lang, chrome) = team_page(choice, team);
             Ok(OpenLink {
                 invitation,
                 version,
@@ -200,13 +197,24 @@ fn recalled_link(state: &State, choice: &LangChoice, token: &str) -> Option<Open
     let version = state
         .catalogue
         .cached_version(&invitation.survey_version_id)?;
-    let lang = choice.resolve(None);
+    let (lang, chrome) = team_page(choice, None);
     Some(OpenLink {
         invitation,
         version,
         lang,
-        chrome: Chrome::public(choice, lang, None),
+        chrome,
     })
+}
+
+/// The language and page chrome for a link of `team`, or the service's own without one.
+fn team_page(choice: &LangChoice, team: Option<crate::teams::Team>) -> (Lang, Chrome) {
+    // A team may put Welsh first; a choice made on the page wins.
+    let team_default = team.as_ref().filter(|t| t.welsh_first).map(|_| Lang::Cy);
+    let lang = choice.resolve(team_default);
+    (
+        lang,
+        Chrome::public(choice, lang, team.and_then(|t| t.crisis_line)),
+    )
 }
 
 /// Sends checked answers to the writer and answers with the thank-you page once they are on
@@ -242,9 +250,7 @@ async fn store_answers(
         Ok((stored, team)) => {
             state.open_links.forget(token);
             state.metrics.responses_stored.inc();
-            let team_default = team.as_ref().filter(|t| t.welsh_first).map(|_| Lang::Cy);
-            let lang = choice.resolve(team_default);
-            let chrome = Chrome::public(choice, lang, team.and_then(|t| t.crisis_line));
+            let (lang, chrome) = team_page(choice, team);
             let urgent = stored.urgent();
             Ok(state.shared_page(
                 "pages/thank_you",
