@@ -5,8 +5,6 @@
 //! totals the service keeps, then times the report. Answer rows are not written: the report
 //! never reads them, and writing a million responses' answers would only slow the set-up.
 
-use crate::analysis::sentiment;
-use crate::analysis::themes;
 use crate::db::schema::responses;
 use crate::db::{self, DatabaseUrl, DbConnection};
 use crate::demo::{Dice, answers_for};
@@ -14,6 +12,8 @@ use crate::reports::{self, Period, rules::EvidenceRules};
 use crate::surveys::answers::AnswerValue;
 use crate::surveys::{Catalogue, Respondent, SurveyVersion};
 use crate::teams::{self, TeamCode};
+use crate::text::sentiment;
+use crate::text::themes;
 use crate::totals::{self, TotalsKey};
 use chrono::TimeDelta;
 use diesel::prelude::*;

@@ -2,15 +2,16 @@
 //! dashboard at once. Three teams, about two thousand responses over twelve months, concerns
 //! and actions in various states, and comments on every theme. Loaded once; never on PostgreSQL.
 
-use crate::analysis::themes::Theme;
 use crate::concerns::actions::{self, ActionChange, NewAction};
 use crate::concerns::{self, ConcernSource, Summary};
 use crate::db::DbConnection;
-use crate::responses::{self, NewResponse, RiskTerms, TextRules};
+use crate::responses::{self, NewResponse, TextRules};
 use crate::staff::{self, Role, StaffEmail, passwords::NewPassword};
 use crate::surveys::answers::{Answer, AnswerValue};
 use crate::surveys::{Catalogue, QuestionKind, SurveyVersion};
 use crate::teams::{self, TeamCode};
+use crate::text::RiskTerms;
+use crate::text::themes::Theme;
 use chrono::TimeDelta;
 use diesel::Connection;
 use std::sync::Arc;
@@ -119,7 +120,7 @@ pub fn load(
     }
     let versions: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
     let risk = RiskTerms::default();
-    let tagger = crate::analysis::themes::Tagger::new(themes);
+    let tagger = crate::text::themes::Tagger::new(themes);
     let rules = TextRules {
         risk: &risk,
         themes: &tagger,

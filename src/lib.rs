@@ -24,6 +24,7 @@ pub mod surveys;
 pub mod teams;
 pub mod telemetry;
 pub mod templates;
+pub mod text;
 pub mod totals;
 pub mod web;
 

@@ -6,9 +6,9 @@ use crate::db::{self, Pool};
 use crate::mail::Mailer;
 use crate::mail::outbox::OutboxSender;
 use crate::mail::worker::{Nudge, Worker};
-use crate::responses::RiskTerms;
 use crate::surveys::{self, Catalogue};
 use crate::templates::Templates;
+use crate::text::RiskTerms;
 use crate::web::{self, AppState};
 use actix_web::cookie::Key;
 use actix_web::dev::Server;
@@ -137,7 +137,7 @@ impl Application {
             templates: services.templates,
             settings: settings.clone(),
             risk: Arc::new(risk),
-            tagger: Arc::new(crate::analysis::themes::Tagger::new(&rules.themes)),
+            tagger: Arc::new(crate::text::themes::Tagger::new(&rules.themes)),
             rules: Arc::new(rules),
             nudge,
             metrics,

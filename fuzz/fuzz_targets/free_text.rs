@@ -2,9 +2,9 @@
 //! at most its markers, and reading the result for risk, sentiment and themes never panics.
 #![no_main]
 
-use crt_feedback::analysis::{sentiment, themes};
-use crt_feedback::responses::RiskTerms;
-use crt_feedback::responses::scrub::{REMOVED, scrub};
+use crt_feedback::text::{sentiment, themes};
+use crt_feedback::text::RiskTerms;
+use crt_feedback::text::scrub::{REMOVED, scrub};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 

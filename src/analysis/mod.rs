@@ -1,16 +1,12 @@
-//! Pure analysis for reports: agreement figures and indicators, Friends and
-//! Family Test figures, small-number suppression, comment sentiment and
-//! themes, and medians. No database, HTTP, I/O or mutable global state:
+//! Pure arithmetic for reports: agreement figures and indicators, Friends and
+//! Family Test figures, small-number suppression and medians (free text is
+//! read in `text/`). No database, HTTP, I/O or mutable global state:
 //! every function gives the same output for the same input.
 
 pub mod agreement;
 pub mod fft;
 pub mod median;
-pub mod sentiment;
-#[cfg(test)]
-mod sentiment_sample;
 pub mod suppression;
-pub mod themes;
 
 pub use agreement::{
     AgreementFigures, Indicator, IndicatorResult, Proportion, figures, indicator, pct_1dp,
@@ -18,6 +14,4 @@ pub use agreement::{
 };
 pub use fft::{FftCounts, FftFigures, fft_figures};
 pub use median::median_days;
-pub use sentiment::{Sentiment, classify};
 pub use suppression::{comments_visible, needs_total_withheld, suppress_cells};
-pub use themes::{Theme, default_themes};

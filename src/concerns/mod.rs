@@ -3,11 +3,11 @@
 pub mod actions;
 pub mod audit;
 
-use crate::analysis::sentiment::Sentiment;
 use crate::db::DbConnection;
 use crate::db::schema::{actions as actions_t, comments, concerns, response_totals};
 use crate::error::AppError;
 use crate::responses::Stored;
+use crate::text::sentiment::Sentiment;
 use actions::{ActionRow, ActionStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

@@ -2,11 +2,11 @@
 //! when that group gave at least `min_n` responses in the period.
 
 use super::period::Period;
-use crate::analysis::sentiment::Sentiment;
 use crate::db::DbConnection;
 use crate::db::schema::{comments, response_totals, responses};
 use crate::error::AppError;
 use crate::surveys::Catalogue;
+use crate::text::sentiment::Sentiment;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;

@@ -2,8 +2,8 @@
 //! each criterion needs, and the theme list. Defaults follow DOMAIN.md; a TOML file named by
 //! `EVIDENCE_FILE` may change any of them.
 
-use crate::analysis::themes::{Theme, default_themes};
 use crate::surveys::{Criterion, Respondent};
+use crate::text::themes::{Theme, default_themes};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,9 +1,6 @@
 //! Anonymous responses. This module never reads the invitation tables: what it stores cannot
 //! point back to who was asked.
 
-pub mod risk;
-pub mod scrub;
-
 use crate::db::DbConnection;
 use crate::db::schema::{comments, responses};
 use crate::surveys::QuestionKind;
@@ -12,10 +9,9 @@ use crate::surveys::answers::{Answer, AnswerValue};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-pub use risk::RiskTerms;
-
-use crate::analysis::sentiment::{self, Sentiment};
-use crate::analysis::themes::Tagger;
+use crate::text::sentiment::{self, Sentiment};
+use crate::text::themes::Tagger;
+use crate::text::{RiskTerms, scrub};
 use crate::totals::{self, Tally, TotalsKey};
 
 /// What storing needs besides the answers: how to read free text.
@@ -266,7 +262,7 @@ mod tests {
             ),
         ];
         let risk = RiskTerms::default();
-        let tagger = Tagger::new(&crate::analysis::themes::default_themes());
+        let tagger = Tagger::new(&crate::text::themes::default_themes());
         let prepared = Prepared::new(
             &given,
             &TextRules {

@@ -16,9 +16,9 @@ pub mod staff;
 use crate::config::Settings;
 use crate::db::Pool;
 use crate::mail::worker::Nudge;
-use crate::responses::RiskTerms;
 use crate::surveys::Catalogue;
 use crate::templates::Templates;
+use crate::text::RiskTerms;
 use actix_web::web;
 use std::sync::Arc;
 
@@ -33,7 +33,7 @@ pub struct AppState {
     pub risk: Arc<RiskTerms>,
     pub rules: Arc<crate::reports::rules::EvidenceRules>,
     /// The rules' themes, ready to tag comments.
-    pub tagger: Arc<crate::analysis::themes::Tagger>,
+    pub tagger: Arc<crate::text::themes::Tagger>,
     pub nudge: Arc<Nudge>,
     pub metrics: crate::metrics::Metrics,
     /// Pages the same for everyone who sees them (a blank questionnaire, the thank-you page).

@@ -461,7 +461,7 @@ async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisati
     let catalogue = crt_feedback::surveys::Catalogue::new(
         crt_feedback::surveys::load_definitions(None).unwrap(),
     );
-    let themes = crt_feedback::analysis::themes::default_themes();
+    let themes = crt_feedback::text::themes::default_themes();
     assert!(crt_feedback::demo::load(&mut app.conn(), &catalogue, &themes).unwrap());
     assert!(
         !crt_feedback::demo::load(&mut app.conn(), &catalogue, &themes).unwrap(),

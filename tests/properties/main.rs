@@ -3,8 +3,8 @@
 
 use crt_feedback::invitations::short_code;
 use crt_feedback::reports::Period;
-use crt_feedback::responses::scrub::{REMOVED, scrub};
 use crt_feedback::surveys::{answers, load_definitions};
+use crt_feedback::text::scrub::{REMOVED, scrub};
 use proptest::prelude::*;
 
 proptest! {
