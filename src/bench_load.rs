@@ -24,7 +24,7 @@ pub struct LoadResult {
     pub p99_ms: f64,
     /// Server CPU time (user and system) per completion.
     pub server_cpu_ms: f64,
-    /// Submissions per committed batch, on average (see `db::group_commit`).
+    /// Submissions per committed batch, on average (see `submissions::writer`).
     pub mean_batch: f64,
     /// Time to write and commit a batch, on average.
     pub mean_batch_ms: f64,

@@ -1,7 +1,6 @@
 //! crt-feedback: anonymous feedback and "you said, we did" evidence for crisis resolution teams.
 
 pub mod analysis;
-pub mod answering;
 pub mod backup;
 pub mod bench;
 pub mod bench_load;
@@ -20,11 +19,13 @@ pub mod responses;
 pub mod retention;
 pub mod staff;
 pub mod startup;
+pub mod submissions;
 pub mod surveys;
 pub mod teams;
 pub mod telemetry;
 pub mod templates;
 pub mod text;
+pub mod tokens;
 pub mod totals;
 pub mod web;
 

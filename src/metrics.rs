@@ -6,7 +6,7 @@ use prometheus::{
     Registry, TextEncoder,
 };
 
-/// How the group commit of submissions is doing (see `db::group_commit`).
+/// How the group commit of submissions is doing (see `submissions::writer`).
 #[derive(Clone)]
 pub struct CommitMetrics {
     /// Submissions in each committed batch.

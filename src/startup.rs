@@ -6,9 +6,10 @@ use crate::db::{self, Pool};
 use crate::mail::Mailer;
 use crate::mail::outbox::OutboxSender;
 use crate::mail::worker::{Nudge, Worker};
+use crate::submissions::{Submissions, TextReading};
 use crate::surveys::{self, Catalogue};
 use crate::templates::Templates;
-use crate::text::RiskTerms;
+use crate::text::{RiskTerms, Tagger};
 use crate::web::{self, AppState};
 use actix_web::cookie::Key;
 use actix_web::dev::Server;
@@ -129,15 +130,17 @@ impl Application {
         let limiter = web::rate_limit::Limiter::new(settings.rate_limit_per_minute);
         let state = actix_web::web::Data::new(AppState {
             pool: services.pool.clone(),
-            submissions: crate::db::group_commit::GroupCommit::start(
+            submissions: Submissions::start(
                 settings.database_url.expose(),
                 metrics.commits.clone(),
+                TextReading {
+                    risk,
+                    themes: Tagger::new(&rules.themes),
+                },
             )?,
             catalogue: services.catalogue,
             templates: services.templates,
             settings: settings.clone(),
-            risk: Arc::new(risk),
-            tagger: Arc::new(crate::text::themes::Tagger::new(&rules.themes)),
             rules: Arc::new(rules),
             nudge,
             metrics,

@@ -3,7 +3,7 @@
 //! diesel never reuses a prepared `UPDATE`, an upsert's `DO UPDATE`, or anything from
 //! `sql_query`, because in general their SQL can change from one call to the next. Storing a
 //! response runs about a dozen such statements, and preparing each afresh was the largest cost
-//! of the one writer (see `group_commit`). The statements here are constant text, so reusing
+//! of the one writer (see `submissions::writer`). The statements here are constant text, so reusing
 //! them is safe: diesel caches them by their SQL.
 //!
 //! Write the SQL with `?` for each bound value, in order; diesel writes the placeholder each

@@ -1,7 +1,7 @@
 //! On SQLite, copying the write-ahead log into the database file on a thread of its own.
 //!
 //! SQLite normally does this inside whichever commit makes the log pass 1,000 pages, which
-//! would stop the one writer of submissions (see `group_commit`) for several milliseconds while
+//! would stop the one writer of submissions (see `submissions::writer`) for several milliseconds while
 //! every submission waiting behind it waits too. Here a separate connection does it after
 //! commits, in `PASSIVE` mode: it copies what it can without ever blocking the writer or a
 //! reader, and the log is reused from its start once everything in it has been copied.

@@ -5,8 +5,7 @@
 //! runs, which cost about a tenth of the server's time under load.
 
 pub mod cached_sql;
-mod checkpoint;
-pub mod group_commit;
+pub mod checkpoint;
 pub mod schema;
 mod url;
 
@@ -70,6 +69,23 @@ pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, ConnectionError> {
             Ok(DbConnection::Sqlite(conn))
         }
     }
+}
+
+/// SQLite settings for the one writer's own connection (see `submissions::writer`): a page
+/// cache big enough for the pages every submission touches, and the log copied into the
+/// database by the checkpoint thread. SQLite still copies it here if the log ever reaches
+/// 10,000 pages (40 MB), so the log stays bounded even if that thread cannot keep up.
+const SQLITE_WRITER_PRAGMAS: &str =
+    "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 10000;";
+
+/// Opens the connection of a long-lived single writer, with its larger cache on SQLite.
+pub fn establish_writer(url: &DatabaseUrl) -> Result<DbConnection, ConnectionError> {
+    let mut conn = establish(url)?;
+    if let DbConnection::Sqlite(c) = &mut conn {
+        c.batch_execute(SQLITE_WRITER_PRAGMAS)
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+    }
+    Ok(conn)
 }
 
 impl ManageConnection for ConnectionManager {
@@ -159,28 +175,6 @@ macro_rules! on_backend {
             $crate::db::DbConnection::Sqlite($c) => $body,
         }
     };
-}
-
-/// Runs database work on the blocking thread pool, never on an actix worker, as one
-/// transaction: a handler's writes and its audit entry commit together or not at all.
-pub async fn run<T, E, F>(pool: &Pool, work: F) -> Result<T, crate::error::AppError>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: Into<crate::error::AppError> + Send + 'static,
-{
-    let pool = pool.clone();
-    let outcome = actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(crate::error::AppError::from)?;
-        conn.transaction::<T, crate::error::AppError, _>(|conn| work(conn).map_err(Into::into))
-    })
-    .await;
-    match outcome {
-        Ok(result) => result,
-        Err(blocking) => Err(crate::error::AppError::Internal(anyhow::anyhow!(
-            "blocking task failed: {blocking}"
-        ))),
-    }
 }
 
 /// The current time truncated to microseconds, the precision both backends keep.

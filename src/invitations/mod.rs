@@ -1,11 +1,11 @@
 //! Invitations: who was asked, through which channel, whether they answered. Never what, or when.
 
 pub mod short_code;
-pub mod tokens;
 pub mod unpair;
 
 use crate::db::DbConnection;
 use crate::db::schema::{invitation_tokens, invitations, mail_outbox};
+use crate::tokens;
 use chrono::{NaiveDate, TimeDelta};
 use diesel::prelude::*;
 use serde::Serialize;

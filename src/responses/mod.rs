@@ -75,7 +75,7 @@ enum ReadyAnswer {
 
 /// Answers made ready to store: free text scrubbed of identifiers, its risk language,
 /// sentiment and themes worked out. This is all reading and no writing, so it is done before
-/// a submission joins the queue for the one writer (see `db::group_commit`), which then only
+/// a submission joins the queue for the one writer (see `submissions::writer`), which then only
 /// writes.
 #[derive(Debug, Clone)]
 pub struct Prepared(Vec<ReadyAnswer>);

@@ -2,7 +2,7 @@
 
 use crate::db::DbConnection;
 use crate::db::schema::api_keys;
-use crate::invitations::tokens;
+use crate::tokens;
 use diesel::prelude::*;
 
 /// Creates a key for a user and returns it in clear, the only time it exists so.

@@ -2,6 +2,7 @@
 //! with the middleware every response passes through.
 
 pub mod api;
+pub mod blocking;
 pub mod charts;
 pub mod form;
 pub mod lang;
@@ -18,22 +19,19 @@ use crate::db::Pool;
 use crate::mail::worker::Nudge;
 use crate::surveys::Catalogue;
 use crate::templates::Templates;
-use crate::text::RiskTerms;
+use crate::web::blocking::run_db;
 use actix_web::web;
 use std::sync::Arc;
 
 /// What every handler may use.
 pub struct AppState {
     pub pool: Pool,
-    /// Survey submissions, committed in groups (see `db::group_commit`).
-    pub submissions: crate::db::group_commit::GroupCommit,
+    /// Survey submissions: their free text read, then committed in groups by one writer.
+    pub submissions: crate::submissions::Submissions,
     pub catalogue: Arc<Catalogue>,
     pub templates: Arc<Templates>,
     pub settings: Arc<Settings>,
-    pub risk: Arc<RiskTerms>,
     pub rules: Arc<crate::reports::rules::EvidenceRules>,
-    /// The rules' themes, ready to tag comments.
-    pub tagger: Arc<crate::text::themes::Tagger>,
     pub nudge: Arc<Nudge>,
     pub metrics: crate::metrics::Metrics,
     /// Pages the same for everyone who sees them (a blank questionnaire, the thank-you page).
@@ -53,7 +51,7 @@ pub async fn team_access(
     code: String,
     permission: crate::staff::Permission,
 ) -> Result<crate::teams::Team, crate::error::AppError> {
-    let team = crate::db::run(&state.pool, move |conn| {
+    let team = run_db(&state.pool, move |conn| {
         crate::teams::find_by_code(conn, &code)
     })
     .await?

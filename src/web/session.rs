@@ -8,6 +8,7 @@ use super::State;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::staff::{self, StaffUser};
+use crate::web::blocking::run_db;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionExt, SessionMiddleware};
@@ -46,7 +47,7 @@ pub fn csrf_token(session: &Session) -> String {
     if let Ok(Some(token)) = session.get::<String>(CSRF) {
         return token;
     }
-    let token = crate::invitations::tokens::random_token();
+    let token = crate::tokens::random_token();
     let _ = session.insert(CSRF, &token);
     token
 }
@@ -71,7 +72,7 @@ pub fn sign_in(session: &Session, user: &StaffUser) {
     let _ = session.insert(USER, &user.id);
     let _ = session.insert(EPOCH, user.session_epoch);
     let _ = session.insert(LAST_SEEN, now_secs());
-    let _ = session.insert(CSRF, crate::invitations::tokens::random_token());
+    let _ = session.insert(CSRF, crate::tokens::random_token());
 }
 
 /// A signed-in member of staff, with their session. Missing, idle or ended sessions are refused.
@@ -119,7 +120,7 @@ impl FromRequest for SignedIn {
                 session.purge();
                 return Err(AppError::Unauthorized.into());
             }
-            let user = crate::db::run(&state.pool, move |conn| staff::load(conn, &user_id)).await?;
+            let user = run_db(&state.pool, move |conn| staff::load(conn, &user_id)).await?;
             let Some(user) = user.filter(|u| u.session_epoch == epoch) else {
                 session.purge();
                 return Err(AppError::Unauthorized.into());

@@ -7,6 +7,7 @@ use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
 use crate::error::AppError;
 use crate::staff::Permission;
 use crate::web::State;
+use crate::web::blocking::run_db;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -33,7 +34,7 @@ pub async fn list(
         .team(&state, code.into_inner(), Permission::ViewConcerns)
         .await?;
     let (min_n, actor) = (state.rules.min_n, user.0.audit_label());
-    let list = crate::db::run(&state.pool, move |conn| {
+    let list = run_db(&state.pool, move |conn| {
         // The list carries survey comments, so reading it is recorded like any comment view.
         audit::record(conn, &actor, "comments.view", Some(&team.id), "concerns")?;
         concerns::list(conn, &team.id, &ConcernFilter::all(min_n))
@@ -76,7 +77,7 @@ pub async fn create(
     let summary = Summary::parse(&request.summary)?;
     let source = ConcernSource::parse_loggable(&request.source)?;
     let actor = user.0.audit_label();
-    let id = crate::db::run(&state.pool, move |conn| {
+    let id = run_db(&state.pool, move |conn| {
         let id = concerns::log(conn, &team.id, source, &summary)?;
         audit::record(
             conn,
@@ -130,12 +131,12 @@ pub async fn add_action(
 ) -> Result<HttpResponse, AppError> {
     let concern_id = id.into_inner();
     let lookup = concern_id.clone();
-    let team_id = crate::db::run(&state.pool, move |conn| concerns::team_of(conn, &lookup)).await?;
+    let team_id = run_db(&state.pool, move |conn| concerns::team_of(conn, &lookup)).await?;
     let team_id = concern_team(&user, team_id)?;
     let request: NewActionRequest = parse_body(&body)?;
     let new = NewAction::parse(&request.description, &request.owner, &request.due_on)?;
     let actor = user.0.audit_label();
-    let action_id = crate::db::run(&state.pool, move |conn| {
+    let action_id = run_db(&state.pool, move |conn| {
         let id = actions::add(conn, &concern_id, &new)?;
         audit::record(
             conn,
@@ -171,14 +172,14 @@ pub async fn update_action(
 ) -> Result<HttpResponse, AppError> {
     let action_id = id.into_inner();
     let lookup = action_id.clone();
-    let team_id = crate::db::run(&state.pool, move |conn| {
+    let team_id = run_db(&state.pool, move |conn| {
         concerns::team_of_action(conn, &lookup)
     })
     .await?;
     let team_id = concern_team(&user, team_id)?;
     let change: ActionChange = parse_body(&body)?;
     let actor = user.0.audit_label();
-    let updated = crate::db::run(&state.pool, move |conn| {
+    let updated = run_db(&state.pool, move |conn| {
         let current = actions::find(conn, &action_id)?.ok_or(AppError::NotFound("action"))?;
         let updated = actions::update(conn, &current, &change)?;
         audit::record(

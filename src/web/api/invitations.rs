@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::invitations::{self, Batch, Channel, InviteEmail, MAX_BATCH};
 use crate::staff::Permission;
 use crate::web::State;
+use crate::web::blocking::run_db;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
@@ -144,7 +145,7 @@ pub async fn issue(
     let public_url = state.settings.public_url.clone();
     let slug = version.survey.slug.clone();
     let team_id = team.id.clone();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = run_db(&state.pool, move |conn| {
         let batch = Batch {
             team_id: &team_id,
             survey_version_id: &version.id,

@@ -7,6 +7,7 @@ use crate::reports::period::PeriodQuery;
 use crate::reports::{self, comments, export};
 use crate::staff::Permission;
 use crate::web::State;
+use crate::web::blocking::run_db;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -44,7 +45,7 @@ pub async fn team_report(
         .await?;
     let period = query.period()?;
     let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
-    let report = crate::db::run(&state.pool, move |conn| {
+    let report = run_db(&state.pool, move |conn| {
         reports::report(
             conn,
             &catalogue,
@@ -81,7 +82,7 @@ pub async fn all_teams_report(
     }
     let period = query.period()?;
     let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
-    let report = crate::db::run(&state.pool, move |conn| {
+    let report = run_db(&state.pool, move |conn| {
         reports::report(conn, &catalogue, &rules, None, period)
     })
     .await?;
@@ -122,7 +123,7 @@ pub async fn team_csv(
         user.0.audit_label(),
     );
     let name = file.clone();
-    let csv = crate::db::run(&state.pool, move |conn| {
+    let csv = run_db(&state.pool, move |conn| {
         audit::record(
             conn,
             &actor,
@@ -171,7 +172,7 @@ pub async fn team_comments(
         state.rules.min_n,
         user.0.audit_label(),
     );
-    let list = crate::db::run(&state.pool, move |conn| {
+    let list = run_db(&state.pool, move |conn| {
         audit::record(
             conn,
             &actor,
@@ -218,14 +219,14 @@ pub async fn correct_comment(
 ) -> Result<HttpResponse, AppError> {
     let comment_id = id.into_inner();
     let lookup = comment_id.clone();
-    let team_id = crate::db::run(&state.pool, move |conn| comments::team_of(conn, &lookup))
+    let team_id = run_db(&state.pool, move |conn| comments::team_of(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("comment"))?;
     user.0
         .may_touch(&team_id, Permission::ViewComments, "comment")?;
     let change: SentimentChange = parse_body(&body)?;
     let actor = user.0.audit_label();
-    crate::db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         comments::correct_sentiment(conn, &comment_id, &change.sentiment)?;
         audit::record(
             conn,

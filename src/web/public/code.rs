@@ -3,6 +3,7 @@
 use crate::i18n::{Lang, t};
 use crate::invitations::{self, LinkState};
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::lang::LangChoice;
 use crate::web::pages::{Chrome, PageError};
 use actix_web::http::StatusCode;
@@ -61,7 +62,7 @@ pub async fn submit(
         ));
     }
     let lookup = typed.clone();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = run_db(&state.pool, move |conn| {
         invitations::exchange_code(conn, &lookup)
     })
     .await?;

@@ -2,6 +2,7 @@
 
 use crate::i18n::t;
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::lang::LangChoice;
 use crate::web::pages::Chrome;
 use actix_web::HttpResponse;
@@ -41,7 +42,7 @@ pub async fn accessibility(state: State, choice: LangChoice) -> HttpResponse {
 
 /// Liveness that also proves the database answers.
 pub async fn healthz(state: State) -> HttpResponse {
-    let check = crate::db::run(&state.pool, |conn| {
+    let check = run_db(&state.pool, |conn| {
         use diesel::connection::SimpleConnection;
         conn.batch_execute("SELECT 1")
     })
@@ -55,7 +56,7 @@ pub async fn healthz(state: State) -> HttpResponse {
 
 /// Prometheus metrics; the outbox depth is read fresh at each scrape.
 pub async fn metrics(state: State) -> HttpResponse {
-    if let Ok(depth) = crate::db::run(&state.pool, crate::mail::outbox::depth).await {
+    if let Ok(depth) = run_db(&state.pool, crate::mail::outbox::depth).await {
         state.metrics.outbox_depth.set(depth);
     }
     HttpResponse::Ok()
@@ -65,7 +66,7 @@ pub async fn metrics(state: State) -> HttpResponse {
 
 /// Readiness: the database answers and every migration is applied.
 pub async fn readyz(state: State) -> HttpResponse {
-    let check = crate::db::run(&state.pool, crate::db::migrations_pending).await;
+    let check = run_db(&state.pool, crate::db::migrations_pending).await;
     match check {
         Ok(false) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Ok(true) => {

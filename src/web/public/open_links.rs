@@ -7,7 +7,8 @@
 //! (`invitations::redeem`), so a link used or expired meanwhile is still refused. Kept by the
 //! token's hash, as the database keeps it, never by the token.
 
-use crate::invitations::{OpenInvitation, tokens};
+use crate::invitations::OpenInvitation;
+use crate::tokens;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -1,14 +1,14 @@
 //! `GET /s/{token}` shows the questionnaire; `POST /s/{token}` stores the answers once.
 
 use super::survey_view::form_context;
-use crate::answering;
 use crate::error::AppError;
 use crate::i18n::{Lang, t};
 use crate::invitations::{self, LinkState, OpenInvitation};
-use crate::responses::{Prepared, TextRules};
+use crate::submissions::Accepted;
 use crate::surveys::SurveyVersion;
 use crate::surveys::answers::{self, FieldError};
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::lang::LangChoice;
 use crate::web::pages::{Chrome, PageError};
 use actix_web::http::StatusCode;
@@ -31,7 +31,7 @@ async fn open_link(
     token: String,
 ) -> Result<OpenLink, PageError> {
     let catalogue = state.catalogue.clone();
-    let found = crate::db::run(&state.pool, move |conn| {
+    let found = run_db(&state.pool, move |conn| {
         let Some(link) = invitations::find_by_token(conn, &token)? else {
             return Ok(None);
         };
@@ -227,27 +227,16 @@ async fn store_answers(
     fields: &[(String, String)],
     parsed: Vec<crate::surveys::answers::Answer>,
 ) -> Result<HttpResponse, PageError> {
-    let invitation = link.invitation.clone();
-    let respondent = link.version.survey.respondent;
-    // Reading the free text is done here, on this request's worker, so the one writer only writes.
-    let prepared = Prepared::new(
-        &parsed,
-        &TextRules {
-            risk: &state.risk,
-            themes: &state.tagger,
-        },
-    );
     let outcome = state
         .submissions
-        .run(move |conn, tally| {
-            let stored = answering::submit(conn, &invitation, respondent, &prepared, tally)?;
-            // The team's page settings as they are now, for the thank-you page.
-            let team = crate::teams::find(conn, &invitation.team_id)?;
-            Ok((stored, team))
-        })
+        .submit(
+            link.invitation.clone(),
+            link.version.survey.respondent,
+            &parsed,
+        )
         .await;
     match outcome {
-        Ok((stored, team)) => {
+        Ok(Accepted { stored, team }) => {
             state.open_links.forget(token);
             state.metrics.responses_stored.inc();
             let (lang, chrome) = team_page(choice, team);

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::staff::{self, Role, StaffEmail, passwords::NewPassword};
 use crate::teams::{self, TeamCode};
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
@@ -28,7 +29,7 @@ async fn render(
     values: &HashMap<String, String>,
     errors: &[(&str, String)],
 ) -> Result<HttpResponse, PageError> {
-    let all = crate::db::run(&state.pool, teams::all).await?;
+    let all = run_db(&state.pool, teams::all).await?;
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let error = |f: &str| {
         errors
@@ -98,7 +99,7 @@ pub async fn add_team(
         .await;
     }
     let actor = signed_in.user.audit_label();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = run_db(&state.pool, move |conn| {
         let team = teams::add(conn, &code, &name)
             .map_err(|e| AppError::field("team_code", e.to_string()))?;
         audit::record(
@@ -160,7 +161,7 @@ pub async fn add_user(
         return render(&state, &signed_in, &form.0, &errors).await;
     }
     let actor = signed_in.user.audit_label();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = run_db(&state.pool, move |conn| {
         let mut grants = Vec::new();
         for code in &codes {
             let team = teams::find_by_code(conn, code)?.ok_or_else(|| {
@@ -216,7 +217,7 @@ pub async fn set_preferences(
     );
     let code = code.into_inner();
     let actor = signed_in.user.audit_label();
-    crate::db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         let team = teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
         teams::set_preferences(conn, &team.id, welsh_first, easy_read)?;
         audit::record(
@@ -249,7 +250,7 @@ pub async fn set_crisis_line(
         .collect::<String>();
     let code = code.into_inner();
     let actor = signed_in.user.audit_label();
-    crate::db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         let team = teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
         teams::set_crisis_line(conn, &team.id, Some(&line))?;
         audit::record(conn, &actor, "team.crisis_line", Some(&team.id), "")?;

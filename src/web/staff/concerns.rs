@@ -7,6 +7,7 @@ use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
 use crate::error::AppError;
 use crate::staff::Permission;
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
@@ -101,7 +102,7 @@ async fn render_list(
         theme: query.theme.clone().filter(|t| !t.is_empty()),
     };
     let team_id = team.id.clone();
-    let list = crate::db::run(&state.pool, move |conn| {
+    let list = run_db(&state.pool, move |conn| {
         concerns::list(conn, &team_id, &filter)
     })
     .await?;
@@ -194,7 +195,7 @@ pub async fn create(
         }
     };
     let actor = signed_in.user.audit_label();
-    let id = crate::db::run(&state.pool, move |conn| {
+    let id = run_db(&state.pool, move |conn| {
         let id = concerns::log(conn, &team.id, source, &summary)?;
         audit::record(
             conn,
@@ -217,7 +218,7 @@ async fn load_concern(
     permission: Permission,
 ) -> Result<concerns::Concern, AppError> {
     let min_n = state.rules.min_n;
-    let concern = crate::db::run(&state.pool, move |conn| concerns::find(conn, &id, min_n))
+    let concern = run_db(&state.pool, move |conn| concerns::find(conn, &id, min_n))
         .await?
         .ok_or(AppError::NotFound("concern"))?;
     signed_in
@@ -233,7 +234,7 @@ async fn render_concern(
     error: Option<(&HashMap<String, String>, AppError)>,
 ) -> Result<HttpResponse, PageError> {
     let team_id = concern.team_id.clone();
-    let team = crate::db::run(&state.pool, move |conn| crate::teams::find(conn, &team_id))
+    let team = run_db(&state.pool, move |conn| crate::teams::find(conn, &team_id))
         .await?
         .ok_or(AppError::NotFound("team"))?;
     let (values, message, field) = match &error {
@@ -247,7 +248,7 @@ async fn render_concern(
     let (concern_id, audit_team) = (concern.id.clone(), concern.team_id.clone());
     if concern.comment.is_some() {
         // Reading a person's words is recorded.
-        crate::db::run(&state.pool, move |conn| {
+        run_db(&state.pool, move |conn| {
             audit::record(
                 conn,
                 &actor,
@@ -320,7 +321,7 @@ pub async fn add_action(
     };
     let actor = signed_in.user.audit_label();
     let (concern_id, team_id) = (concern.id.clone(), concern.team_id.clone());
-    crate::db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         let id = actions::add(conn, &concern_id, &new)?;
         audit::record(
             conn,
@@ -343,7 +344,7 @@ pub async fn update_action(
 ) -> Result<HttpResponse, PageError> {
     let action_id = id.into_inner();
     let lookup = action_id.clone();
-    let action = crate::db::run(&state.pool, move |conn| actions::find(conn, &lookup))
+    let action = run_db(&state.pool, move |conn| actions::find(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("action"))?;
     let concern = load_concern(
@@ -377,7 +378,7 @@ pub async fn update_action(
     };
     let actor = signed_in.user.audit_label();
     let team_id = concern.team_id.clone();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = run_db(&state.pool, move |conn| {
         let updated = actions::update(conn, &action, &change)?;
         audit::record(
             conn,
@@ -417,7 +418,7 @@ pub async fn close(
     let form = StaffForm::checked(&signed_in, form)?;
     let actor = signed_in.user.audit_label();
     let to_close = concern.clone();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = run_db(&state.pool, move |conn| {
         concerns::close(conn, &to_close)?;
         audit::record(
             conn,

@@ -11,6 +11,7 @@ use crate::staff::Permission;
 use crate::surveys::{Criterion, Respondent};
 use crate::teams::Team;
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::charts::{self, Bar};
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
@@ -123,7 +124,7 @@ async fn load_report(state: &State, team: &Team, period: Period) -> Result<Repor
         team.id.clone(),
         team.code.clone(),
     );
-    crate::db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         reports::report(conn, &catalogue, &rules, Some((&id, &code)), period)
     })
     .await
@@ -191,7 +192,7 @@ pub async fn evidence_pack(
         team.id.clone(),
         signed_in.user.audit_label(),
     );
-    let (listed, concerns) = crate::db::run(&state.pool, move |conn| {
+    let (listed, concerns) = run_db(&state.pool, move |conn| {
         audit::record(
             conn,
             &actor,
@@ -279,7 +280,7 @@ pub async fn comments_page(
         team.id.clone(),
         signed_in.user.audit_label(),
     );
-    let listed = crate::db::run(&state.pool, move |conn| {
+    let listed = run_db(&state.pool, move |conn| {
         audit::record(
             conn,
             &actor,
@@ -320,7 +321,7 @@ pub async fn correct_sentiment(
 ) -> Result<HttpResponse, PageError> {
     let comment_id = id.into_inner();
     let lookup = comment_id.clone();
-    let team_id = crate::db::run(&state.pool, move |conn| comments::team_of(conn, &lookup))
+    let team_id = run_db(&state.pool, move |conn| comments::team_of(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("comment"))?;
     signed_in
@@ -330,7 +331,7 @@ pub async fn correct_sentiment(
     let label = form.get("sentiment").to_string();
     let actor = signed_in.user.audit_label();
     let audit_team = team_id.clone();
-    let team = crate::db::run(&state.pool, move |conn| {
+    let team = run_db(&state.pool, move |conn| {
         comments::correct_sentiment(conn, &comment_id, &label)?;
         audit::record(
             conn,
@@ -364,7 +365,7 @@ pub async fn export_csv(
         signed_in.user.audit_label(),
     );
     let name = which.clone();
-    let csv = crate::db::run(&state.pool, move |conn| {
+    let csv = run_db(&state.pool, move |conn| {
         let body = export::team_file(
             conn,
             &catalogue,

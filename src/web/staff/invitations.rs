@@ -9,6 +9,7 @@ use crate::staff::Permission;
 use crate::surveys::SurveyVersion;
 use crate::teams::Team;
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
@@ -194,7 +195,7 @@ pub async fn issue(
         return Ok(form_page(&state, &signed_in, &team, &form.0, &errors));
     }
 
-    let issued = crate::db::run(&state.pool, move |conn| {
+    let issued = run_db(&state.pool, move |conn| {
         let mut cards = Vec::new();
         let mut queued = 0;
         for (who, version, count, emails) in &plans {

@@ -6,6 +6,7 @@ use crate::staff::{
     sign_in::{SignInOutcome, ThrottlePolicy},
 };
 use crate::web::State;
+use crate::web::blocking::run_db;
 use crate::web::pages::{Chrome, PageError};
 use crate::web::session::{self, SignedIn, check_csrf, csrf_token};
 use actix_session::Session;
@@ -72,7 +73,7 @@ pub async fn submit(
         lock_minutes: state.settings.login_lock_minutes,
     };
     let typed = email.clone();
-    let outcome = crate::db::run(&state.pool, move |conn| {
+    let outcome = run_db(&state.pool, move |conn| {
         let outcome = staff::sign_in::attempt(conn, &typed, &password, policy)?;
         let user = match &outcome {
             SignInOutcome::Success(id) => staff::load(conn, id)?,
@@ -135,7 +136,7 @@ pub async fn sign_out(
     )?;
     let user_id = signed_in.user.id.clone();
     let actor = signed_in.user.audit_label();
-    crate::db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         staff::end_sessions(conn, &user_id)?;
         audit::record(conn, &actor, "sign_out", None, "")
     })

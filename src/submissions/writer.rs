@@ -1,4 +1,4 @@
-//! Group commit: submissions that arrive together share one transaction and one disk flush.
+//! The one writer of submissions, by group commit: submissions that arrive together share one transaction and one disk flush.
 //!
 //! Every acknowledged response must be on disk before its thank-you page is sent. One flush per
 //! submission caps SQLite at a few hundred completions a second. Here one writer thread takes
@@ -16,12 +16,12 @@
 //! its own (`checkpoint`); after a failed batch it opens a fresh one, which is how it recovers
 //! when PostgreSQL comes back after a restart.
 
-use super::{DatabaseUrl, DbConnection};
+use crate::db::checkpoint::Checkpointer;
+use crate::db::{DatabaseUrl, DbConnection};
 use crate::error::AppError;
 use crate::metrics::CommitMetrics;
 use crate::totals::Tally;
 use diesel::Connection;
-use diesel::connection::SimpleConnection;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
 
@@ -85,7 +85,7 @@ impl GroupCommit {
     pub fn start(url: &DatabaseUrl, metrics: CommitMetrics) -> std::io::Result<Self> {
         let (queue, incoming) = mpsc::channel::<Box<dyn Piece>>();
         let checkpoints = match url {
-            DatabaseUrl::Sqlite(_) => Some(super::checkpoint::Checkpointer::start(url.clone())?),
+            DatabaseUrl::Sqlite(_) => Some(Checkpointer::start(url.clone())?),
             DatabaseUrl::Postgres(_) => None,
         };
         let url = url.clone();
@@ -116,17 +116,10 @@ impl GroupCommit {
     }
 }
 
-/// SQLite settings for the writer's own connection: a page cache big enough for the pages
-/// every submission touches, and the log copied into the database by the checkpoint thread.
-/// SQLite still copies it here if the log ever reaches 10,000 pages (40 MB), so the log stays
-/// bounded even if that thread cannot keep up.
-const SQLITE_WRITER_PRAGMAS: &str =
-    "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 10000;";
-
 fn writer(
     url: &DatabaseUrl,
     incoming: &mpsc::Receiver<Box<dyn Piece>>,
-    checkpoints: Option<&super::checkpoint::Checkpointer>,
+    checkpoints: Option<&Checkpointer>,
     metrics: &CommitMetrics,
 ) {
     let mut conn: Option<DbConnection> = None;
@@ -162,13 +155,8 @@ fn writer(
 }
 
 fn open(url: &DatabaseUrl) -> Result<DbConnection, AppError> {
-    let mut conn = super::establish(url).map_err(|e| {
-        AppError::Unavailable(anyhow::anyhow!("opening the writer's connection: {e}"))
-    })?;
-    if let DbConnection::Sqlite(c) = &mut conn {
-        c.batch_execute(SQLITE_WRITER_PRAGMAS)?;
-    }
-    Ok(conn)
+    crate::db::establish_writer(url)
+        .map_err(|e| AppError::Unavailable(anyhow::anyhow!("opening the writer's connection: {e}")))
 }
 
 fn commit_batch(

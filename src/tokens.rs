@@ -1,4 +1,5 @@
-//! Link tokens: 256 random bits, URL-safe, stored only as a SHA-256 hash.
+//! Secret tokens, for survey links and API keys alike: 256 random bits, URL-safe, stored only
+//! as a SHA-256 hash.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,0 +1,114 @@
+//! Answering a questionnaire: the one place that redeems a link and stores its response, in one
+//! transaction, so a link works once even when fifty submissions race.
+//!
+//! This is the only module that touches both invitations and responses, and it passes nothing
+//! from the invitation into the response but the team, the questionnaire version and the channel.
+//! Free text is read (scrubbed, checked for risk language, tagged) on the request's own thread
+//! before the submission joins the queue of the one writer (`writer`), which then only writes.
+
+pub mod writer;
+
+use crate::concerns;
+use crate::db::{DatabaseUrl, DbConnection};
+use crate::error::AppError;
+use crate::invitations::{self, OpenInvitation};
+use crate::metrics::CommitMetrics;
+use crate::responses::{self, NewResponse, Prepared, Stored, TextRules};
+use crate::surveys::Respondent;
+use crate::surveys::answers::Answer;
+use crate::teams::Team;
+use crate::text::{RiskTerms, Tagger};
+use crate::totals::Tally;
+use std::sync::Arc;
+
+pub use writer::GroupCommit;
+
+/// How free text is read before it is stored.
+pub struct TextReading {
+    pub risk: RiskTerms,
+    pub themes: Tagger,
+}
+
+/// Where submissions go: the writer's queue, and how their free text is read first.
+#[derive(Clone)]
+pub struct Submissions {
+    writer: GroupCommit,
+    text: Arc<TextReading>,
+}
+
+/// What a stored submission tells the page that thanks the person.
+#[derive(Debug)]
+pub struct Accepted {
+    pub stored: Stored,
+    /// The team's page settings as they are now (language, crisis line).
+    pub team: Option<Team>,
+}
+
+impl Submissions {
+    /// Starts the writer for the database at `url`.
+    pub fn start(
+        url: &DatabaseUrl,
+        metrics: CommitMetrics,
+        text: TextReading,
+    ) -> std::io::Result<Self> {
+        Ok(Self {
+            writer: GroupCommit::start(url, metrics)?,
+            text: Arc::new(text),
+        })
+    }
+
+    /// Redeems `invitation` and stores its answers, answering once they are on disk; `Gone`
+    /// when another submission used the link first or it has expired.
+    pub async fn submit(
+        &self,
+        invitation: OpenInvitation,
+        respondent: Respondent,
+        answers: &[Answer],
+    ) -> Result<Accepted, AppError> {
+        let prepared = Prepared::new(
+            answers,
+            &TextRules {
+                risk: &self.text.risk,
+                themes: &self.text.themes,
+            },
+        );
+        self.writer
+            .run(move |conn, tally| {
+                let stored = store(conn, &invitation, respondent, &prepared, tally)?;
+                let team = crate::teams::find(conn, &invitation.team_id)?;
+                Ok(Accepted { stored, team })
+            })
+            .await
+    }
+}
+
+/// Stores the answers for an open invitation, or fails with `Gone` if another submission used
+/// the link first.
+///
+/// The caller runs this inside a transaction or savepoint of its own (the writer gives each
+/// submission a savepoint), so that a failure part way through undoes the redeemed link as well
+/// as the rows written.
+pub fn store(
+    conn: &mut DbConnection,
+    invitation: &OpenInvitation,
+    respondent: Respondent,
+    answers: &Prepared,
+    tally: &mut Tally,
+) -> Result<Stored, AppError> {
+    // First statement is the write: on SQLite it takes the write lock at once (and waits
+    // its turn), on PostgreSQL the row lock makes the loser see `used`.
+    if !invitations::redeem(conn, &invitation.id)? {
+        return Err(AppError::Gone);
+    }
+    let received_on = crate::db::today();
+    let new = NewResponse {
+        team_id: &invitation.team_id,
+        survey_version_id: &invitation.survey_version_id,
+        respondent,
+        channel: invitation.channel.as_str(),
+        received_on,
+    };
+    let stored = responses::store(conn, &new, answers, tally)?;
+    concerns::raise_from_response(conn, &invitation.team_id, &stored, received_on)?;
+    Ok(stored)
+}
