@@ -3,6 +3,9 @@
 
 use crate::config::Settings;
 use crate::db::{self, Pool};
+use crate::invitations::letters::InvitationLetters;
+use crate::jobs::retention::Retention;
+use crate::jobs::{JobSettings, Scheduler};
 use crate::mail::Mailer;
 use crate::mail::outbox::OutboxSender;
 use crate::mail::worker::{Nudge, Worker};
@@ -23,7 +26,26 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
-    _worker: Worker,
+    background: Background,
+}
+
+/// The threads that work beside the server: the mail worker and the scheduler. Dropping this
+/// stops them.
+pub struct Background {
+    _mail: Worker,
+    _jobs: Scheduler,
+}
+
+/// The domain of `public_url`, for our Message-IDs.
+fn host_of(public_url: &str) -> &str {
+    public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split([':', '/'])
+        .next()
+        .filter(|host| !host.is_empty())
+        .unwrap_or("localhost")
 }
 
 /// The parts of the service that do not depend on HTTP, shared by `serve` and CLI commands.
@@ -100,23 +122,31 @@ impl Application {
             templates: services.templates.clone(),
             mailer,
             mail_from: settings.mail_from.clone(),
-            public_url: settings.public_url.clone(),
-            national_help: settings.national_help.clone(),
+            host: host_of(&settings.public_url).to_string(),
             retry_base_seconds: settings.mail_retry_base_seconds,
             metrics: metrics.clone(),
+            letters: Arc::new(InvitationLetters {
+                public_url: settings.public_url.clone(),
+                national_help: settings.national_help.clone(),
+            }),
         };
-        let worker = Worker::start(
-            sender,
-            nudge.clone(),
-            Duration::from_secs(u64::from(settings.mail_poll_seconds)),
-            crate::mail::worker::Jobs {
-                reminder_after_days: settings.reminder_after_days,
-                retention: crate::retention::Retention {
-                    comment_months: settings.comment_retention_months,
-                    audit_months: settings.audit_retention_months,
+        let background = Background {
+            _mail: Worker::start(
+                sender,
+                nudge.clone(),
+                Duration::from_secs(u64::from(settings.mail_poll_seconds)),
+            ),
+            _jobs: Scheduler::start(
+                services.pool.clone(),
+                JobSettings {
+                    reminder_after_days: settings.reminder_after_days,
+                    retention: Retention {
+                        comment_months: settings.comment_retention_months,
+                        audit_months: settings.audit_retention_months,
+                    },
                 },
-            },
-        );
+            )?,
+        };
         let session_key = match &settings.session_key {
             Some(bytes) => Key::from(bytes.expose()),
             None => {
@@ -172,7 +202,7 @@ impl Application {
             port,
             server,
             pool: services.pool,
-            _worker: worker,
+            background,
         })
     }
 
@@ -189,15 +219,16 @@ impl Application {
     /// Serves until the process is told to stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let Application {
-            server, _worker, ..
+            server, background, ..
         } = self;
         let result = server.await;
-        drop(_worker);
+        drop(background);
         result
     }
 
-    /// Splits into the server future and the guard that stops the worker when dropped (tests).
-    pub fn into_parts(self) -> (Server, Pool, Worker) {
-        (self.server, self.pool, self._worker)
+    /// Splits into the server future and the guard that stops the background threads when
+    /// dropped (tests).
+    pub fn into_parts(self) -> (Server, Pool, Background) {
+        (self.server, self.pool, self.background)
     }
 }

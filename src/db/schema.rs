@@ -220,6 +220,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scheduled_jobs (name) {
+        name -> Text,
+        next_run_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(team_roles -> users (user_id));
 diesel::joinable!(team_roles -> teams (team_id));
 diesel::joinable!(api_keys -> users (user_id));
@@ -253,4 +260,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     answer_totals,
     comment_totals,
     invitation_totals,
+    scheduled_jobs,
 );

@@ -1,10 +1,12 @@
 //! Invitations: who was asked, through which channel, whether they answered. Never what, or when.
 
+pub mod letters;
 pub mod short_code;
 pub mod unpair;
 
 use crate::db::DbConnection;
-use crate::db::schema::{invitation_tokens, invitations, mail_outbox};
+use crate::db::schema::{invitation_tokens, invitations};
+use crate::mail::MailKind;
 use crate::tokens;
 use chrono::{NaiveDate, TimeDelta};
 use diesel::prelude::*;
@@ -175,7 +177,6 @@ pub fn issue_emails(
     emails: &[InviteEmail],
 ) -> QueryResult<usize> {
     let batch_id = uuid::Uuid::new_v4().to_string();
-    let now = crate::db::now();
     conn.transaction(|conn| {
         for email in emails {
             // The code is never shown for email invitations, but the column is unique and required.
@@ -188,17 +189,7 @@ pub fn issue_emails(
             diesel::insert_into(invitations::table)
                 .values(&row)
                 .execute(conn)?;
-            diesel::insert_into(mail_outbox::table)
-                .values((
-                    mail_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
-                    mail_outbox::invitation_id.eq(&row.id),
-                    mail_outbox::kind.eq("invitation"),
-                    mail_outbox::attempts.eq(0),
-                    mail_outbox::next_attempt_at.eq(now),
-                    mail_outbox::sent.eq(false),
-                    mail_outbox::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            crate::mail::outbox::enqueue(conn, MailKind::Invitation, &row.id)?;
         }
         let month = crate::totals::month_of(crate::db::today());
         crate::totals::add_invitations(

@@ -39,16 +39,6 @@ impl MailKind {
     }
 }
 
-/// What the templates may use.
-#[derive(Debug, Serialize)]
-pub struct MailContext<'a> {
-    pub team_name: &'a str,
-    pub link: &'a str,
-    pub expires_on: String,
-    pub privacy_link: String,
-    pub national_help: &'a str,
-}
-
 /// Builds the message. `host` is the domain used in our Message-ID.
 pub fn compose(
     templates: &Templates,
@@ -56,7 +46,7 @@ pub fn compose(
     from: &str,
     to: &str,
     host: &str,
-    context: &MailContext<'_>,
+    context: &impl Serialize,
 ) -> anyhow::Result<Message> {
     let name = kind.as_str();
     let text = templates.text(&format!("email/{name}.txt"), context)?;

@@ -1,18 +1,65 @@
 //! The outbox: mail waits in a table and a worker sends it, with retries and back-off, so an
 //! SMTP outage loses nothing and a restart resumes. Several servers may run workers at once:
 //! each claims rows (with `FOR UPDATE SKIP LOCKED` on PostgreSQL) so a message goes out once.
+//!
+//! A row names only what the message is about (its kind and subject, such as an invitation);
+//! who it goes to and what it says are worked out when it is due, by the `Letters` of the
+//! module that queued it. So no address and no usable link waits in this table, and mail knows
+//! nothing of invitations.
 
-use super::compose::{MailContext, MailKind, compose};
+use super::compose::{MailKind, compose};
 use super::transport::Mailer;
-use crate::db::schema::{invitation_tokens, invitations, mail_outbox, teams};
+use crate::db::schema::mail_outbox;
 use crate::db::{DbConnection, Pool};
 use crate::templates::Templates;
 use crate::text::scrub::scrub;
-use crate::tokens;
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 use std::sync::Arc;
+
+/// Work done on the database after a send, or to undo what preparing made.
+pub type Followup = Box<dyn FnOnce(&mut DbConnection) -> QueryResult<()> + Send>;
+
+/// A message ready to send: its recipient, what its templates may use, and what to do next.
+pub struct Letter {
+    pub to: String,
+    /// What the message's templates may use.
+    pub context: serde_json::Value,
+    /// Runs in the transaction that marks the message sent (say, erasing an address that has
+    /// served).
+    pub after_sent: Option<Followup>,
+    /// Runs when sending failed (say, removing a link minted for this message alone).
+    pub undo: Option<Followup>,
+}
+
+/// Works out, when a message is due, who it goes to and what it says. `Ok(None)` means there is
+/// nothing to send any more (the link was used, the address erased); `Err` a reason to retry.
+pub trait Letters: Send + Sync {
+    fn prepare(
+        &self,
+        conn: &mut DbConnection,
+        kind: MailKind,
+        subject_id: &str,
+    ) -> Result<Option<Letter>, String>;
+}
+
+/// Puts a message in the outbox, in the caller's transaction; it is sent when due.
+pub fn enqueue(conn: &mut DbConnection, kind: MailKind, subject_id: &str) -> QueryResult<()> {
+    let now = crate::db::now();
+    diesel::insert_into(mail_outbox::table)
+        .values((
+            mail_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
+            mail_outbox::invitation_id.eq(subject_id),
+            mail_outbox::kind.eq(kind.as_str()),
+            mail_outbox::attempts.eq(0),
+            mail_outbox::next_attempt_at.eq(now),
+            mail_outbox::sent.eq(false),
+            mail_outbox::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
 
 /// Everything the worker needs, cloned into its thread.
 #[derive(Clone)]
@@ -21,10 +68,11 @@ pub struct OutboxSender {
     pub templates: Arc<Templates>,
     pub mailer: Mailer,
     pub mail_from: String,
-    pub public_url: String,
-    pub national_help: String,
+    /// The domain of our Message-IDs.
+    pub host: String,
     pub retry_base_seconds: u32,
     pub metrics: crate::metrics::Metrics,
+    pub letters: Arc<dyn Letters>,
 }
 
 #[derive(QueryableByName, Debug)]
@@ -117,73 +165,32 @@ impl OutboxSender {
         Ok(report)
     }
 
-    /// Sends one claimed message; `Ok(false)` when there is nothing to send any more
-    /// (the link was used, or the address erased). `Err` carries a reason to retry.
+    /// Sends one claimed message; `Ok(false)` when there is nothing to send any more.
+    /// `Err` carries a reason to retry.
     fn send_one(&self, conn: &mut DbConnection, row: &Claimed) -> Result<bool, String> {
         let db = |e: diesel::result::Error| format!("database: {e}");
-        let invitation: Option<(Option<String>, bool, NaiveDate, String)> = invitations::table
-            .inner_join(teams::table)
-            .filter(invitations::id.eq(&row.invitation_id))
-            .select((
-                invitations::email,
-                invitations::used,
-                invitations::expires_on,
-                teams::name,
-            ))
-            .get_result(conn)
-            .optional()
-            .map_err(db)?;
         let kind = MailKind::parse(&row.kind).unwrap_or(MailKind::Invitation);
-        let deliverable = invitation.filter(|(email, used, expires_on, _)| {
-            email.is_some() && !used && *expires_on >= crate::db::today()
-        });
-        let Some((Some(email), _, expires_on, team_name)) = deliverable else {
+        let Some(letter) = self.letters.prepare(conn, kind, &row.invitation_id)? else {
             self.mark_sent(conn, row, None).map_err(db)?;
             return Ok(false);
         };
-        // The link is minted now and exists in clear only inside the message.
-        let token = tokens::random_token();
-        let token_hash = tokens::hash(&token);
-        diesel::insert_into(invitation_tokens::table)
-            .values((
-                invitation_tokens::token_hash.eq(&token_hash),
-                invitation_tokens::invitation_id.eq(&row.invitation_id),
-            ))
-            .execute(conn)
-            .map_err(db)?;
-        let link = format!("{}/s/{}", self.public_url, token);
-        let context = MailContext {
-            team_name: &team_name,
-            link: &link,
-            expires_on: expires_on.format("%-d %B %Y").to_string(),
-            privacy_link: format!("{}/privacy", self.public_url),
-            national_help: &self.national_help,
-        };
-        let host = self
-            .public_url
-            .split("://")
-            .nth(1)
-            .unwrap_or("localhost")
-            .split([':', '/'])
-            .next()
-            .unwrap_or("localhost");
         let outcome = compose(
             &self.templates,
             kind,
             &self.mail_from,
-            &email,
-            host,
-            &context,
+            &letter.to,
+            &self.host,
+            &letter.context,
         )
         .map_err(|e| e.to_string())
         .and_then(|message| self.mailer.send(&message));
         if let Err(problem) = outcome {
-            // Nobody holds this token: remove it so it cannot be guessed later.
-            let _ = diesel::delete(invitation_tokens::table.find(&token_hash)).execute(conn);
+            if let Some(undo) = letter.undo {
+                let _ = undo(conn);
+            }
             return Err(problem);
         }
-        let erase = (kind == MailKind::Reminder).then_some(row.invitation_id.as_str());
-        self.mark_sent(conn, row, erase).map_err(db)?;
+        self.mark_sent(conn, row, letter.after_sent).map_err(db)?;
         tracing::info!(outbox_id = %row.id, kind = kind.as_str(), "mail sent");
         Ok(true)
     }
@@ -192,7 +199,7 @@ impl OutboxSender {
         &self,
         conn: &mut DbConnection,
         row: &Claimed,
-        erase_contact_of: Option<&str>,
+        after_sent: Option<Followup>,
     ) -> QueryResult<()> {
         conn.transaction(|conn| {
             diesel::update(mail_outbox::table.find(&row.id))
@@ -203,65 +210,12 @@ impl OutboxSender {
                     mail_outbox::last_error.eq(None::<String>),
                 ))
                 .execute(conn)?;
-            // After the one reminder the address has served its purpose.
-            if let Some(id) = erase_contact_of {
-                diesel::update(invitations::table.find(id))
-                    .set(invitations::email.eq(None::<String>))
-                    .execute(conn)?;
+            match after_sent {
+                Some(followup) => followup(conn),
+                None => Ok(()),
             }
-            Ok(())
         })
     }
-}
-
-/// Queues the one reminder for each emailed invitation that is still unused after `after_days`.
-/// The guarded update makes this safe to run on several servers at once.
-pub fn queue_reminders(conn: &mut DbConnection, after_days: u32) -> QueryResult<usize> {
-    let today = crate::db::today();
-    let cutoff = today - TimeDelta::days(i64::from(after_days));
-    let due: Vec<String> = invitations::table
-        .filter(invitations::email.is_not_null())
-        .filter(invitations::used.eq(false))
-        .filter(invitations::reminder_sent.eq(false))
-        .filter(invitations::issued_on.le(cutoff))
-        .filter(invitations::expires_on.ge(today))
-        .filter(diesel::dsl::exists(
-            mail_outbox::table
-                .filter(mail_outbox::invitation_id.eq(invitations::id))
-                .filter(mail_outbox::kind.eq(MailKind::Invitation.as_str()))
-                .filter(mail_outbox::sent.eq(true)),
-        ))
-        .select(invitations::id)
-        .limit(500)
-        .load(conn)?;
-    let mut queued = 0;
-    for id in due {
-        queued += conn.transaction(|conn| {
-            let won = diesel::update(
-                invitations::table
-                    .find(&id)
-                    .filter(invitations::reminder_sent.eq(false)),
-            )
-            .set(invitations::reminder_sent.eq(true))
-            .execute(conn)?;
-            if won == 1 {
-                let now = crate::db::now();
-                diesel::insert_into(mail_outbox::table)
-                    .values((
-                        mail_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
-                        mail_outbox::invitation_id.eq(&id),
-                        mail_outbox::kind.eq(MailKind::Reminder.as_str()),
-                        mail_outbox::attempts.eq(0),
-                        mail_outbox::next_attempt_at.eq(now),
-                        mail_outbox::sent.eq(false),
-                        mail_outbox::created_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
-            QueryResult::Ok(won)
-        })?;
-    }
-    Ok(queued)
 }
 
 /// Messages not yet sent (for metrics and tests).

@@ -180,10 +180,10 @@ async fn one_reminder_goes_to_an_unused_link_and_then_the_address_is_erased() {
         .set(invitations::issued_on.eq(four_days_ago))
         .execute(&mut app.conn())
         .unwrap();
-    let queued = crt_feedback::mail::outbox::queue_reminders(&mut app.conn(), 3).unwrap();
+    let queued = crt_feedback::jobs::reminders::queue(&mut app.conn(), 3).unwrap();
     assert_eq!(queued, 1);
     assert_eq!(
-        crt_feedback::mail::outbox::queue_reminders(&mut app.conn(), 3).unwrap(),
+        crt_feedback::jobs::reminders::queue(&mut app.conn(), 3).unwrap(),
         0,
         "only one reminder"
     );

@@ -102,7 +102,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     _mail_tmp: tempfile::TempDir,
     server: Option<actix_web::dev::ServerHandle>,
-    _worker: Option<crt_feedback::mail::worker::Worker>,
+    _background: Option<crt_feedback::startup::Background>,
     pub db: TestDb,
 }
 
@@ -112,7 +112,7 @@ impl TestApp {
         if let Some(handle) = self.server.take() {
             handle.stop(true).await;
         }
-        self._worker.take();
+        self._background.take();
         drop(std::mem::replace(&mut self.pool, dummy_pool()));
         std::mem::replace(
             &mut self.db,
@@ -329,7 +329,7 @@ pub async fn spawn_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     }
     let services = crt_feedback::startup::Services::open(&settings).unwrap();
     let app = Application::build_with(settings, services, listener).unwrap();
-    let (server, pool, worker) = app.into_parts();
+    let (server, pool, background) = app.into_parts();
     let handle = server.handle();
     tokio::spawn(server);
     TestApp {
@@ -343,7 +343,7 @@ pub async fn spawn_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
             .unwrap(),
         _mail_tmp: mail_tmp,
         server: Some(handle),
-        _worker: Some(worker),
+        _background: Some(background),
         db,
     }
 }

@@ -71,10 +71,10 @@ async fn two_servers_share_the_outbox_sessions_and_scheduled_jobs() {
         .unwrap();
     let (pool_a, pool_b) = (a.pool.clone(), b.pool.clone());
     let ta = std::thread::spawn(move || {
-        crt_feedback::mail::outbox::queue_reminders(&mut pool_a.get().unwrap(), 3).unwrap()
+        crt_feedback::jobs::reminders::queue(&mut pool_a.get().unwrap(), 3).unwrap()
     });
     let tb = std::thread::spawn(move || {
-        crt_feedback::mail::outbox::queue_reminders(&mut pool_b.get().unwrap(), 3).unwrap()
+        crt_feedback::jobs::reminders::queue(&mut pool_b.get().unwrap(), 3).unwrap()
     });
     let queued = ta.join().unwrap() + tb.join().unwrap();
     assert_eq!(

@@ -493,9 +493,9 @@ async fn comments_and_audit_entries_past_their_retention_are_deleted_but_counts_
         .unwrap()
         .iter()
         .sum();
-    let deleted = crt_feedback::retention::apply(
+    let deleted = crt_feedback::jobs::retention::apply(
         &mut app.conn(),
-        crt_feedback::retention::Retention {
+        crt_feedback::jobs::retention::Retention {
             comment_months: 12,
             audit_months: 12,
         },
