@@ -1,8 +1,5 @@
-//! One error type and one status mapping. People see a safe message; the log gets the cause.
-
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
+//! One error type for every failure a request can meet. People see a safe message; the log gets
+//! the cause. It knows nothing of HTTP: the status mapping lives in `web::errors`.
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -88,50 +85,6 @@ impl AppError {
             }
             _ => {}
         }
-    }
-}
-
-/// Every API error: a stable code, a message for people, and the field at fault if one is.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ErrorBody<'a> {
-    /// `not_found`, `gone`, `unauthorized`, `forbidden`, `bad_request`, `too_many_requests`,
-    /// `unavailable` or `internal`.
-    error: &'a str,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
-}
-
-/// API routes answer errors as JSON with a stable `error` code.
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Gone => StatusCode::GONE,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.log();
-        let field = match self {
-            AppError::BadRequest { field, .. } => field.as_deref(),
-            _ => None,
-        };
-        let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, AppError::Unauthorized) {
-            response.insert_header(("WWW-Authenticate", "Bearer"));
-        }
-        response.json(ErrorBody {
-            error: self.code(),
-            message: self.to_string(),
-            field,
-        })
     }
 }
 

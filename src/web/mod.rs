@@ -4,6 +4,7 @@
 pub mod api;
 pub mod blocking;
 pub mod charts;
+pub mod errors;
 pub mod form;
 pub mod lang;
 pub mod middleware;

@@ -20,9 +20,9 @@ use serde::Deserialize;
     params(("code" = String, Path, description = "The team's code")),
     responses(
         (status = 200, description = "Concerns with their actions", body = Vec<crate::concerns::Concern>),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "No right to this for this team", body = crate::error::ErrorBody),
-        (status = 404, description = "No such team or record", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::web::errors::ErrorBody),
+        (status = 403, description = "No right to this for this team", body = crate::web::errors::ErrorBody),
+        (status = 404, description = "No such team or record", body = crate::web::errors::ErrorBody),
     )
 )]
 pub async fn list(
@@ -61,7 +61,7 @@ pub struct NewConcern {
     request_body = NewConcern,
     responses(
         (status = 201, description = "Logged", body = Created),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn create(
@@ -120,7 +120,7 @@ pub struct NewActionRequest {
     request_body = NewActionRequest,
     responses(
         (status = 201, description = "Added", body = Created),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn add_action(
@@ -161,7 +161,7 @@ pub async fn add_action(
     request_body = crate::concerns::actions::ActionChange,
     responses(
         (status = 200, description = "The action as it now stands", body = crate::concerns::actions::ActionRow),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn update_action(

@@ -114,7 +114,7 @@ fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
     request_body = IssueRequest,
     responses(
         (status = 201, description = "Issued", body = Issued),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn issue(

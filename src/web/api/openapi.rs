@@ -6,24 +6,6 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-/// The errors of every route about a team or a record in one, described once.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code)] // a description only; handlers answer with `AppError`
-pub enum RecordErrors {
-    /// The request names the field at fault
-    #[response(status = 400)]
-    BadRequest(#[to_schema] crate::error::ErrorBody<'static>),
-    /// No valid API key
-    #[response(status = 401)]
-    Unauthorized(#[to_schema] crate::error::ErrorBody<'static>),
-    /// No right to this for this team
-    #[response(status = 403)]
-    Forbidden(#[to_schema] crate::error::ErrorBody<'static>),
-    /// No such team or record
-    #[response(status = 404)]
-    NotFound(#[to_schema] crate::error::ErrorBody<'static>),
-}
-
 /// Bearer API keys, as `crt-feedback api-key create` prints them.
 struct ApiKeys;
 

@@ -31,7 +31,7 @@ fn csv_response(name: &str, body: String) -> HttpResponse {
     params(("code" = String, Path, description = "The team's code"), crate::reports::period::PeriodQuery),
     responses(
         (status = 200, description = "Evidence for the period", body = crate::reports::Report),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn team_report(
@@ -67,9 +67,9 @@ pub async fn team_report(
     params(crate::reports::period::PeriodQuery),
     responses(
         (status = 200, description = "Evidence for every team together", body = crate::reports::Report),
-        (status = 400, description = "The request names the field at fault", body = crate::error::ErrorBody),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
-        (status = 403, description = "Admins only", body = crate::error::ErrorBody),
+        (status = 400, description = "The request names the field at fault", body = crate::web::errors::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::web::errors::ErrorBody),
+        (status = 403, description = "Admins only", body = crate::web::errors::ErrorBody),
     )
 )]
 pub async fn all_teams_report(
@@ -102,7 +102,7 @@ pub async fn all_teams_report(
     ),
     responses(
         (status = 200, description = "The file", content_type = "text/csv", body = String),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn team_csv(
@@ -154,7 +154,7 @@ pub async fn team_csv(
     params(("code" = String, Path, description = "The team's code"), crate::reports::period::PeriodQuery),
     responses(
         (status = 200, description = "Comments; groups withheld for small numbers are named in the X-Withheld-Groups header", body = Vec<crate::reports::comments::CommentView>),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn team_comments(
@@ -208,7 +208,7 @@ pub struct SentimentChange {
     request_body = SentimentChange,
     responses(
         (status = 204, description = "Corrected"),
-        super::openapi::RecordErrors,
+        crate::web::errors::RecordErrors,
     )
 )]
 pub async fn correct_comment(

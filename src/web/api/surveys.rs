@@ -44,7 +44,7 @@ pub struct QuestionDescription {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The questionnaires in use", body = Vec<SurveyDescription>),
-        (status = 401, description = "No valid API key", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::web::errors::ErrorBody),
     )
 )]
 pub async fn list(_user: ApiUser, state: State) -> HttpResponse {
