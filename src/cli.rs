@@ -1,6 +1,7 @@
 //! The command line: serve, migrate, manage teams, users and keys, check questionnaires, issue
 //! invitations.
 
+use crate::concerns::audit::AuditAction;
 use crate::config::Settings;
 use crate::invitations::{self, Batch, Channel, InviteEmail};
 use crate::staff::{self, Role, StaffEmail, passwords::NewPassword};
@@ -279,7 +280,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             crate::concerns::audit::record(
                 &mut conn,
                 "cli",
-                "team.add",
+                AuditAction::TeamAdd,
                 Some(&team.id),
                 &format!("code={}", team.code),
             )?;
@@ -330,7 +331,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             crate::concerns::audit::record(
                 &mut conn,
                 "cli",
-                "user.add",
+                AuditAction::UserAdd,
                 None,
                 &format!("user={id} {detail}"),
             )?;
@@ -349,7 +350,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             crate::concerns::audit::record(
                 &mut conn,
                 "cli",
-                "api_key.create",
+                AuditAction::ApiKeyCreate,
                 None,
                 &format!("user={user_id}"),
             )?;
@@ -388,7 +389,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                     crate::concerns::audit::record(
                         &mut conn,
                         "cli",
-                        "invitations.issue",
+                        AuditAction::InvitationsIssue,
                         Some(&team.id),
                         &format!("survey={survey} links={count}"),
                     )?;
@@ -422,7 +423,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                     crate::concerns::audit::record(
                         &mut conn,
                         "cli",
-                        "invitations.issue",
+                        AuditAction::InvitationsIssue,
                         Some(&team.id),
                         &format!("survey={survey} emails={queued}"),
                     )?;

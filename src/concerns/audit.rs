@@ -6,11 +6,105 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+/// What a staff member did: one name per kind of entry, stored as its dotted spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    /// A staff member signed in.
+    SignIn,
+    /// A sign-in failed (wrong address or password).
+    SignInFailed,
+    /// A sign-in was refused while the address was throttled.
+    SignInLocked,
+    /// A staff member signed out.
+    SignOut,
+    /// A team was added.
+    TeamAdd,
+    /// A team's language or easy-read setting changed.
+    TeamPreferences,
+    /// A team's crisis line changed.
+    TeamCrisisLine,
+    /// A user was added or updated from the command line.
+    UserAdd,
+    /// A user was saved on the admin page.
+    UserSave,
+    /// An API key was created.
+    ApiKeyCreate,
+    /// Invitations were issued (the detail says how many).
+    InvitationsIssue,
+    /// A concern was logged.
+    ConcernCreate,
+    /// A concern was closed.
+    ConcernClose,
+    /// An action was added to a concern.
+    ActionCreate,
+    /// An action was changed.
+    ActionUpdate,
+    /// Free-text comments were read.
+    CommentsView,
+    /// A comment's sentiment was corrected.
+    CommentSentiment,
+    /// A CSV export was downloaded.
+    ExportCsv,
+}
+
+impl AuditAction {
+    /// Every kind, for filters and tests.
+    pub const ALL: [AuditAction; 18] = [
+        AuditAction::SignIn,
+        AuditAction::SignInFailed,
+        AuditAction::SignInLocked,
+        AuditAction::SignOut,
+        AuditAction::TeamAdd,
+        AuditAction::TeamPreferences,
+        AuditAction::TeamCrisisLine,
+        AuditAction::UserAdd,
+        AuditAction::UserSave,
+        AuditAction::ApiKeyCreate,
+        AuditAction::InvitationsIssue,
+        AuditAction::ConcernCreate,
+        AuditAction::ConcernClose,
+        AuditAction::ActionCreate,
+        AuditAction::ActionUpdate,
+        AuditAction::CommentsView,
+        AuditAction::CommentSentiment,
+        AuditAction::ExportCsv,
+    ];
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInFailed => "sign_in.failed",
+            AuditAction::SignInLocked => "sign_in.locked",
+            AuditAction::SignOut => "sign_out",
+            AuditAction::TeamAdd => "team.add",
+            AuditAction::TeamPreferences => "team.preferences",
+            AuditAction::TeamCrisisLine => "team.crisis_line",
+            AuditAction::UserAdd => "user.add",
+            AuditAction::UserSave => "user.save",
+            AuditAction::ApiKeyCreate => "api_key.create",
+            AuditAction::InvitationsIssue => "invitations.issue",
+            AuditAction::ConcernCreate => "concern.create",
+            AuditAction::ConcernClose => "concern.close",
+            AuditAction::ActionCreate => "action.create",
+            AuditAction::ActionUpdate => "action.update",
+            AuditAction::CommentsView => "comments.view",
+            AuditAction::CommentSentiment => "comment.sentiment",
+            AuditAction::ExportCsv => "export.csv",
+        }
+    }
+
+    /// Reads a stored spelling back.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
 /// Records one staff action. `detail` must hold no free text, email address or token.
 pub fn record(
     conn: &mut DbConnection,
     actor: &str,
-    action: &str,
+    action: AuditAction,
     team_id: Option<&str>,
     detail: &str,
 ) -> QueryResult<()> {
@@ -19,7 +113,7 @@ pub fn record(
             audit_log::id.eq(uuid::Uuid::new_v4().to_string()),
             audit_log::at.eq(crate::db::now()),
             audit_log::actor.eq(actor),
-            audit_log::action.eq(action),
+            audit_log::action.eq(action.as_str()),
             audit_log::team_id.eq(team_id),
             audit_log::detail.eq(detail),
         ))
@@ -68,4 +162,20 @@ pub fn list(
         .limit(limit)
         .select(AuditEntry::as_select())
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_own_spelling_and_reads_back() {
+        let spellings: std::collections::BTreeSet<&str> =
+            AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(spellings.len(), AuditAction::ALL.len());
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(AuditAction::parse("sign_in.unknown"), None);
+    }
 }

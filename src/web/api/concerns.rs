@@ -3,6 +3,7 @@
 use super::Created;
 use super::{ApiUser, created, parse_body};
 use crate::concerns::actions::{self, ActionChange, NewAction};
+use crate::concerns::audit::AuditAction;
 use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
 use crate::error::AppError;
 use crate::staff::Permission;
@@ -36,7 +37,13 @@ pub async fn list(
     let (min_n, actor) = (state.rules.min_n, user.0.audit_label());
     let list = run_db(&state.pool, move |conn| {
         // The list carries survey comments, so reading it is recorded like any comment view.
-        audit::record(conn, &actor, "comments.view", Some(&team.id), "concerns")?;
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::CommentsView,
+            Some(&team.id),
+            "concerns",
+        )?;
         concerns::list(conn, &team.id, &ConcernFilter::all(min_n))
     })
     .await?;
@@ -82,7 +89,7 @@ pub async fn create(
         audit::record(
             conn,
             &actor,
-            "concern.create",
+            AuditAction::ConcernCreate,
             Some(&team.id),
             &format!("concern={id} source={}", source.as_str()),
         )?;
@@ -141,7 +148,7 @@ pub async fn add_action(
         audit::record(
             conn,
             &actor,
-            "action.create",
+            AuditAction::ActionCreate,
             Some(&team_id),
             &format!("concern={concern_id} action={id}"),
         )?;
@@ -185,7 +192,7 @@ pub async fn update_action(
         audit::record(
             conn,
             &actor,
-            "action.update",
+            AuditAction::ActionUpdate,
             Some(&team_id),
             &format!("action={action_id} status={}", updated.status),
         )?;

@@ -2,6 +2,7 @@
 
 use super::{ApiUser, parse_body};
 use crate::concerns::audit;
+use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
 use crate::invitations::{self, Batch, Channel, InviteEmail, MAX_BATCH};
 use crate::staff::Permission;
@@ -157,7 +158,7 @@ pub async fn issue(
                 audit::record(
                     conn,
                     &actor,
-                    "invitations.issue",
+                    AuditAction::InvitationsIssue,
                     Some(&team_id),
                     &format!("survey={slug} links={count}"),
                 )?;
@@ -177,7 +178,7 @@ pub async fn issue(
                 audit::record(
                     conn,
                     &actor,
-                    "invitations.issue",
+                    AuditAction::InvitationsIssue,
                     Some(&team_id),
                     &format!("survey={slug} emails={queued}"),
                 )?;

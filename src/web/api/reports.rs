@@ -2,6 +2,7 @@
 
 use super::{ApiUser, parse_body};
 use crate::concerns::audit;
+use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
 use crate::reports::period::PeriodQuery;
 use crate::reports::{self, comments, export};
@@ -127,7 +128,7 @@ pub async fn team_csv(
         audit::record(
             conn,
             &actor,
-            "export.csv",
+            AuditAction::ExportCsv,
             Some(&team.id),
             &format!("file={file} from={} to={}", period.from, period.to),
         )?;
@@ -176,7 +177,7 @@ pub async fn team_comments(
         audit::record(
             conn,
             &actor,
-            "comments.view",
+            AuditAction::CommentsView,
             Some(&team.id),
             &format!("from={} to={}", period.from, period.to),
         )?;
@@ -231,7 +232,7 @@ pub async fn correct_comment(
         audit::record(
             conn,
             &actor,
-            "comment.sentiment",
+            AuditAction::CommentSentiment,
             Some(&team_id),
             &format!("comment={comment_id} sentiment={}", change.sentiment.trim()),
         )?;

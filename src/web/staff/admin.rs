@@ -2,6 +2,7 @@
 
 use super::StaffForm;
 use crate::concerns::audit;
+use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
 use crate::staff::{self, Role, StaffEmail, passwords::NewPassword};
 use crate::teams::{self, TeamCode};
@@ -105,7 +106,7 @@ pub async fn add_team(
         audit::record(
             conn,
             &actor,
-            "team.add",
+            AuditAction::TeamAdd,
             Some(&team.id),
             &format!("code={}", team.code),
         )?;
@@ -180,7 +181,7 @@ pub async fn add_user(
         audit::record(
             conn,
             &actor,
-            "user.save",
+            AuditAction::UserSave,
             None,
             &format!("user={id} role={role_name} teams={}", codes.join(",")),
         )?;
@@ -223,7 +224,7 @@ pub async fn set_preferences(
         audit::record(
             conn,
             &actor,
-            "team.preferences",
+            AuditAction::TeamPreferences,
             Some(&team.id),
             &format!("welsh_first={welsh_first} easy_read={easy_read}"),
         )?;
@@ -253,7 +254,13 @@ pub async fn set_crisis_line(
     run_db(&state.pool, move |conn| {
         let team = teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
         teams::set_crisis_line(conn, &team.id, Some(&line))?;
-        audit::record(conn, &actor, "team.crisis_line", Some(&team.id), "")?;
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::TeamCrisisLine,
+            Some(&team.id),
+            "",
+        )?;
         Ok::<_, AppError>(())
     })
     .await?;

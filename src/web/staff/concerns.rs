@@ -3,6 +3,7 @@
 
 use super::{StaffForm, team_for};
 use crate::concerns::actions::{self, ActionChange, ActionStatus, NewAction};
+use crate::concerns::audit::AuditAction;
 use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
 use crate::error::AppError;
 use crate::staff::Permission;
@@ -200,7 +201,7 @@ pub async fn create(
         audit::record(
             conn,
             &actor,
-            "concern.create",
+            AuditAction::ConcernCreate,
             Some(&team.id),
             &format!("concern={id} source={}", source.as_str()),
         )?;
@@ -252,7 +253,7 @@ async fn render_concern(
             audit::record(
                 conn,
                 &actor,
-                "comments.view",
+                AuditAction::CommentsView,
                 Some(&audit_team),
                 &format!("concern={concern_id}"),
             )
@@ -326,7 +327,7 @@ pub async fn add_action(
         audit::record(
             conn,
             &actor,
-            "action.create",
+            AuditAction::ActionCreate,
             Some(&team_id),
             &format!("concern={concern_id} action={id}"),
         )
@@ -383,7 +384,7 @@ pub async fn update_action(
         audit::record(
             conn,
             &actor,
-            "action.update",
+            AuditAction::ActionUpdate,
             Some(&team_id),
             &format!("action={} status={}", updated.id, updated.status),
         )?;
@@ -423,7 +424,7 @@ pub async fn close(
         audit::record(
             conn,
             &actor,
-            "concern.close",
+            AuditAction::ConcernClose,
             Some(&to_close.team_id),
             &format!("concern={}", to_close.id),
         )?;

@@ -3,6 +3,7 @@
 
 use super::{StaffForm, team_for};
 use crate::concerns::audit;
+use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
 use crate::reports::build::Report;
 use crate::reports::period::PeriodQuery;
@@ -196,7 +197,7 @@ pub async fn evidence_pack(
         audit::record(
             conn,
             &actor,
-            "comments.view",
+            AuditAction::CommentsView,
             Some(&team_id),
             "evidence pack",
         )?;
@@ -284,7 +285,7 @@ pub async fn comments_page(
         audit::record(
             conn,
             &actor,
-            "comments.view",
+            AuditAction::CommentsView,
             Some(&team_id),
             &format!("from={} to={}", period.from, period.to),
         )?;
@@ -336,7 +337,7 @@ pub async fn correct_sentiment(
         audit::record(
             conn,
             &actor,
-            "comment.sentiment",
+            AuditAction::CommentSentiment,
             Some(&audit_team),
             &format!("comment={comment_id} sentiment={}", label.trim()),
         )?;
@@ -378,7 +379,7 @@ pub async fn export_csv(
         audit::record(
             conn,
             &actor,
-            "export.csv",
+            AuditAction::ExportCsv,
             Some(&team.id),
             &format!("file={which} from={} to={}", period.from, period.to),
         )?;

@@ -3,6 +3,7 @@
 
 use super::{StaffForm, team_for};
 use crate::concerns::audit;
+use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
 use crate::invitations::{self, Batch, Channel, InviteEmail, IssuedLink, MAX_BATCH, short_code};
 use crate::staff::Permission;
@@ -213,7 +214,7 @@ pub async fn issue(
             audit::record(
                 conn,
                 &actor,
-                "invitations.issue",
+                AuditAction::InvitationsIssue,
                 Some(&team_id),
                 &format!(
                     "survey={} links={} emails={}",

@@ -1,6 +1,7 @@
 //! Signing in and out.
 
 use crate::concerns::audit;
+use crate::concerns::audit::AuditAction;
 use crate::staff::{
     self,
     sign_in::{SignInOutcome, ThrottlePolicy},
@@ -80,9 +81,11 @@ pub async fn submit(
             _ => None,
         };
         let (action, actor) = match (&outcome, &user) {
-            (SignInOutcome::Success(_), Some(u)) => ("sign_in", u.audit_label()),
-            (SignInOutcome::Locked { .. }, _) => ("sign_in.locked", "anonymous".to_string()),
-            _ => ("sign_in.failed", "anonymous".to_string()),
+            (SignInOutcome::Success(_), Some(u)) => (AuditAction::SignIn, u.audit_label()),
+            (SignInOutcome::Locked { .. }, _) => {
+                (AuditAction::SignInLocked, "anonymous".to_string())
+            }
+            _ => (AuditAction::SignInFailed, "anonymous".to_string()),
         };
         audit::record(conn, &actor, action, None, "")?;
         Ok::<_, diesel::result::Error>((outcome, user))
@@ -138,7 +141,7 @@ pub async fn sign_out(
     let actor = signed_in.user.audit_label();
     run_db(&state.pool, move |conn| {
         staff::end_sessions(conn, &user_id)?;
-        audit::record(conn, &actor, "sign_out", None, "")
+        audit::record(conn, &actor, AuditAction::SignOut, None, "")
     })
     .await?;
     signed_in.session.purge();
