@@ -3,7 +3,6 @@
 pub mod analysis;
 pub mod backup;
 pub mod bench;
-pub mod bench_load;
 pub mod cli;
 pub mod concerns;
 pub mod config;

@@ -146,7 +146,7 @@ fn team_user_and_api_key_commands_work_on_a_fresh_sqlite_file() {
 
 #[test]
 fn the_report_benchmark_runs_and_its_report_counts_every_response() {
-    let timings = crt_feedback::bench::run(&[365], 2, None).unwrap();
+    let timings = crt_feedback::bench::report::run(&[365], 2, None).unwrap();
     assert_eq!(timings.len(), 1);
     assert_eq!(timings[0].responses, 365);
     assert!(timings[0].median_ms > 0.0);

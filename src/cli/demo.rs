@@ -1,0 +1,27 @@
+//! `serve --demo`: a demo organisation in the embedded database, and its sign-in.
+
+use crate::config::Settings;
+
+/// Loads the demo organisation (once) and prints how to sign in.
+pub fn load(settings: &Settings) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        settings.database_url.expose().is_sqlite(),
+        "--demo loads only into the embedded SQLite database"
+    );
+    let services = super::open(settings)?;
+    let rules = match &settings.evidence_file {
+        Some(path) => crate::reports::rules::EvidenceRules::from_file(path)?,
+        None => crate::reports::rules::EvidenceRules::default(),
+    };
+    let mut conn = services.pool.get()?;
+    if crate::demo::load(&mut conn, &services.catalogue, &rules.themes)? {
+        println!("demo organisation loaded");
+    }
+    println!(
+        "demo sign-in: {} / {}",
+        crate::demo::DEMO_EMAIL,
+        crate::demo::DEMO_PASSWORD
+    );
+    println!("open {}/staff/sign-in", settings.public_url);
+    Ok(())
+}
