@@ -165,6 +165,17 @@ pub enum Indicator {
     InsufficientEvidence,
 }
 
+impl Indicator {
+    /// The API and CSV spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Indicator::Agreement => "agreement",
+            Indicator::Disagreement => "disagreement",
+            Indicator::InsufficientEvidence => "insufficient_evidence",
+        }
+    }
+}
+
 /// The indicator and the required sources that lack enough answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndicatorResult {

@@ -151,11 +151,7 @@ pub fn run(
             Some((&team.id, &team.code)),
             period,
         )?;
-        let counted = check
-            .responses
-            .get("total")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0);
+        let counted = u64::from(check.responses.total.unwrap_or(0));
         anyhow::ensure!(
             counted == n,
             "the report counted {counted} responses, but {n} were stored"

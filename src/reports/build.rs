@@ -10,7 +10,7 @@ use crate::analysis::median_days;
 use crate::analysis::suppression::{needs_total_withheld, suppress_cells};
 use crate::surveys::{Criterion, QuestionKind, Respondent, SurveyVersion};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde::ser::SerializeMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -21,17 +21,75 @@ pub const EVIDENCE_NOTE: &str = "Evidence for fidelity reviewers: what each sour
 /// One source's figures for a criterion.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SourceFigures {
-    pub source: &'static str,
+    #[schema(value_type = String)]
+    pub source: Respondent,
     #[serde(flatten)]
     pub figures: AgreementFigures,
+}
+
+/// How a criterion is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Agree (4 or 5) on a five-point scale.
+    Agreement,
+    /// Yes out of yes and no.
+    YesNo,
+}
+
+/// Counts by category with small cells hidden, and their total (hidden too when it would give
+/// a hidden cell away). Serialises as one object: each category's count, then `total`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    pub cells: Vec<(&'static str, Option<u32>)>,
+    pub total: Option<u32>,
+}
+
+impl Breakdown {
+    /// Hides cells under `min_n` and the next-smallest with them, and the total when it is
+    /// small or would pin every hidden cell.
+    pub fn protect(names: &[&'static str], counts: &[u32], min_n: u32) -> Self {
+        let cells = names
+            .iter()
+            .copied()
+            .zip(suppress_cells(counts, min_n))
+            .collect();
+        let total: u32 = counts.iter().sum();
+        let hide_total = (total > 0 && total < min_n) || needs_total_withheld(counts, min_n);
+        Breakdown {
+            cells,
+            total: (!hide_total).then_some(total),
+        }
+    }
+
+    /// A category's count: `None` for an unknown category, `Some(None)` when hidden.
+    pub fn get(&self, name: &str) -> Option<Option<u32>> {
+        self.cells.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+    }
+
+    /// Whether a category's count is hidden.
+    pub fn hidden(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|c| c.is_none())
+    }
+}
+
+impl Serialize for Breakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.cells.len() + 1))?;
+        for (name, count) in &self.cells {
+            map.serialize_entry(name, count)?;
+        }
+        map.serialize_entry("total", &self.total)?;
+        map.end()
+    }
 }
 
 /// One criterion's evidence.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CriterionEvidence {
-    pub criterion: &'static str,
-    /// `agreement` (agree 4–5 on a five-point scale) or `yes_no`.
-    pub measure: &'static str,
+    #[schema(value_type = String)]
+    pub criterion: Criterion,
+    pub measure: Measure,
     pub indicator: Indicator,
     pub missing_sources: Vec<String>,
     pub sources: Vec<SourceFigures>,
@@ -76,6 +134,43 @@ pub struct SentimentMonth {
     pub counts: SentimentCounts,
 }
 
+impl SentimentCounts {
+    /// Every figure withheld.
+    fn hidden() -> Self {
+        SentimentCounts {
+            comments: None,
+            positive: None,
+            neutral: None,
+            negative: None,
+            suppressed: true,
+        }
+    }
+
+    /// Counts of positive, neutral and negative comments with small numbers withheld.
+    fn protect(counts: [u32; 3], min_n: u32) -> Self {
+        let total: u32 = counts.iter().sum();
+        if total < min_n {
+            return Self::hidden();
+        }
+        let cells = suppress_cells(&counts, min_n);
+        SentimentCounts {
+            comments: (!needs_total_withheld(&counts, min_n)).then_some(total),
+            positive: cells[0],
+            neutral: cells[1],
+            negative: cells[2],
+            suppressed: cells.iter().any(Option::is_none),
+        }
+    }
+
+    /// The three counts, when all are shown.
+    pub fn cells(&self) -> Option<[u32; 3]> {
+        match (self.positive, self.neutral, self.negative) {
+            (Some(p), Some(n), Some(g)) => Some([p, n, g]),
+            _ => None,
+        }
+    }
+}
+
 /// One theme's comments, split by sentiment.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ThemeCounts {
@@ -94,9 +189,9 @@ pub struct Report {
     pub threshold_pct: f64,
     pub min_n: u32,
     #[schema(value_type = std::collections::BTreeMap<String, Option<u32>>)]
-    pub responses: Map<String, Value>,
+    pub responses: Breakdown,
     #[schema(value_type = std::collections::BTreeMap<String, Option<u32>>)]
-    pub responses_by_channel: Map<String, Value>,
+    pub responses_by_channel: Breakdown,
     pub invitations_issued: i64,
     pub response_rate_pct: Option<f64>,
     pub criteria: Vec<CriterionEvidence>,
@@ -108,12 +203,330 @@ pub struct Report {
     pub themes: Vec<ThemeCounts>,
 }
 
-fn to_u32_u64(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+/// What the report is built from besides the loaded totals.
+pub struct Inputs<'a> {
+    pub team: Option<String>,
+    pub period: Period,
+    /// Every questionnaire version the loaded totals refer to, by id.
+    pub versions: &'a HashMap<String, Arc<SurveyVersion>>,
+    /// The questionnaires in use now, which decide which criteria are reported.
+    pub current: &'a [Arc<SurveyVersion>],
+    pub rules: &'a EvidenceRules,
+    pub today: chrono::NaiveDate,
 }
 
 fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// The channels responses are counted by, in report order.
+const CHANNELS: [&str; 3] = ["email", "printed", "other"];
+
+/// Builds the report from loaded totals, one section at a time.
+pub fn build(inputs: &Inputs<'_>, loaded: &Loaded) -> Report {
+    let min_n = inputs.rules.min_n;
+    let (responses, responses_by_channel) = responses_section(loaded, min_n);
+    let answers = AnswerTotals::add_up(loaded, inputs.versions);
+    let criteria = criteria_section(inputs, &answers, &responses);
+    let (fft, fft_trend) = fft_section(&answers, min_n);
+    let (sentiment, sentiment_by_month) = sentiment_section(loaded, min_n);
+    let total_responses: u32 = loaded.responses.iter().map(|r| to_u32(r.count)).sum();
+    let response_rate_pct = (responses.total.is_some() && total_responses >= min_n)
+        .then_some(loaded.invitations)
+        .filter(|issued| *issued > 0)
+        .map(|issued| agreement::pct_1dp(100.0 * f64::from(total_responses) / issued as f64));
+    Report {
+        team: inputs.team.clone(),
+        period: inputs.period,
+        note: EVIDENCE_NOTE,
+        threshold_pct: inputs.rules.threshold_pct,
+        min_n,
+        feedback_action: feedback_action_section(loaded, &responses, inputs.today),
+        responses,
+        responses_by_channel,
+        invitations_issued: loaded.invitations,
+        response_rate_pct,
+        criteria,
+        fft,
+        fft_trend,
+        sentiment,
+        sentiment_by_month,
+        themes: themes_section(loaded, inputs.rules, min_n),
+    }
+}
+
+/// Responses by group and by channel, protected; both breakdowns share one total, so a total
+/// hidden in one is hidden in both.
+fn responses_section(loaded: &Loaded, min_n: u32) -> (Breakdown, Breakdown) {
+    let mut by_group: BTreeMap<Respondent, u32> = BTreeMap::new();
+    let mut by_channel: BTreeMap<&str, u32> = BTreeMap::new();
+    for row in &loaded.responses {
+        if let Some(r) = Respondent::parse(&row.respondent) {
+            *by_group.entry(r).or_default() += to_u32(row.count);
+        }
+        let channel = CHANNELS
+            .iter()
+            .find(|c| **c == row.channel)
+            .copied()
+            .unwrap_or("other");
+        *by_channel.entry(channel).or_default() += to_u32(row.count);
+    }
+    let group_names: Vec<&'static str> = Respondent::ALL.iter().map(|r| r.as_str()).collect();
+    let group_counts: Vec<u32> = Respondent::ALL
+        .iter()
+        .map(|r| by_group.get(r).copied().unwrap_or(0))
+        .collect();
+    let channel_counts: Vec<u32> = CHANNELS
+        .iter()
+        .map(|c| by_channel.get(c).copied().unwrap_or(0))
+        .collect();
+    let mut groups = Breakdown::protect(&group_names, &group_counts, min_n);
+    let mut channels = Breakdown::protect(&CHANNELS, &channel_counts, min_n);
+    if groups.total.is_none() || channels.total.is_none() {
+        groups.total = None;
+        channels.total = None;
+    }
+    (groups, channels)
+}
+
+/// Answer totals added up by what the report needs: agreement per criterion and source, and
+/// FFT counts overall and by month.
+#[derive(Debug, Default)]
+struct AnswerTotals {
+    proportions: BTreeMap<(Criterion, Respondent), Proportion>,
+    fft: FftCounts,
+    fft_months: BTreeMap<String, FftCounts>,
+}
+
+impl AnswerTotals {
+    fn add_up(loaded: &Loaded, versions: &HashMap<String, Arc<SurveyVersion>>) -> Self {
+        let mut totals = AnswerTotals::default();
+        for row in &loaded.answers {
+            let Some(question) = versions
+                .get(&row.version_id)
+                .and_then(|v| v.survey.question(&row.question_id))
+            else {
+                continue;
+            };
+            let Some(respondent) = Respondent::parse(&row.respondent) else {
+                continue;
+            };
+            let count = to_u32(row.count);
+            let value = row.value.as_str();
+            match (question.kind, question.criterion) {
+                (QuestionKind::Fft, _) => {
+                    add_fft(&mut totals.fft, value, count);
+                    add_fft(
+                        totals.fft_months.entry(row.month.clone()).or_default(),
+                        value,
+                        count,
+                    );
+                }
+                (QuestionKind::Agree5, Some(c)) => {
+                    if matches!(value, "1" | "2" | "3" | "4" | "5") {
+                        let agreed = matches!(value, "4" | "5");
+                        totals.count(c, respondent, count, agreed);
+                    }
+                }
+                (QuestionKind::YesNo, Some(c)) => {
+                    if matches!(value, "yes" | "no") {
+                        totals.count(c, respondent, count, value == "yes");
+                    }
+                }
+                _ => {}
+            }
+        }
+        totals
+    }
+
+    fn count(&mut self, c: Criterion, r: Respondent, count: u32, agreed: bool) {
+        let p = self.proportions.entry((c, r)).or_default();
+        p.n += count;
+        if agreed {
+            p.agree += count;
+        }
+    }
+}
+
+/// Agreement per criterion and source, with the indicator. A group hidden in the responses
+/// breakdown stays hidden here, or its count could be rebuilt from its answers.
+fn criteria_section(
+    inputs: &Inputs<'_>,
+    answers: &AnswerTotals,
+    responses: &Breakdown,
+) -> Vec<CriterionEvidence> {
+    let rules = inputs.rules;
+    // Which criteria each source speaks to, from the questionnaires in use and in the data.
+    let mut tagged: BTreeMap<Criterion, BTreeSet<Respondent>> = BTreeMap::new();
+    for v in inputs.current.iter().chain(inputs.versions.values()) {
+        for q in &v.survey.questions {
+            if let Some(c) = q.criterion {
+                tagged.entry(c).or_default().insert(v.survey.respondent);
+            }
+        }
+    }
+    Criterion::ALL
+        .iter()
+        .filter_map(|c| tagged.get(c).map(|speaking| (*c, speaking)))
+        .map(|(c, speaking)| {
+            let required: Vec<Respondent> = match rules.required_sources.get(&c) {
+                Some(list) => list.clone(),
+                None => speaking.iter().copied().collect(),
+            };
+            let sources: BTreeSet<Respondent> =
+                speaking.iter().chain(required.iter()).copied().collect();
+            let by_source: Vec<(Respondent, Proportion)> = sources
+                .iter()
+                .map(|r| {
+                    let p = if responses.hidden(r.as_str()) {
+                        None
+                    } else {
+                        answers.proportions.get(&(c, *r)).copied()
+                    };
+                    (*r, p.unwrap_or_default())
+                })
+                .collect();
+            let named: Vec<(String, Proportion)> = by_source
+                .iter()
+                .map(|(r, p)| (r.as_str().to_string(), *p))
+                .collect();
+            let required_names: Vec<&str> = required.iter().map(|r| r.as_str()).collect();
+            let result =
+                agreement::indicator(&required_names, &named, rules.threshold_pct, rules.min_n);
+            CriterionEvidence {
+                criterion: c,
+                measure: if c.is_agreement() {
+                    Measure::Agreement
+                } else {
+                    Measure::YesNo
+                },
+                indicator: result.indicator,
+                missing_sources: result.missing_sources,
+                sources: by_source
+                    .into_iter()
+                    .map(|(source, p)| SourceFigures {
+                        source,
+                        figures: agreement::figures(p, rules.min_n),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Criterion 22c: feedback sought, and action shown on concerns. The service-user count is
+/// taken from the protected breakdown, so 22c cannot undo its suppression.
+fn feedback_action_section(
+    loaded: &Loaded,
+    responses: &Breakdown,
+    today: chrono::NaiveDate,
+) -> FeedbackAction {
+    let service_users = responses.get(Respondent::ServiceUser.as_str()).flatten();
+    let mut days_to_first_action: Vec<i64> = loaded
+        .concerns
+        .iter()
+        .filter_map(|c| {
+            c.actions
+                .iter()
+                .map(|a| a.planned_on)
+                .min()
+                .map(|first| (first - c.raised_on).num_days().max(0))
+        })
+        .collect();
+    let all_actions = || loaded.concerns.iter().flat_map(|c| c.actions.iter());
+    FeedbackAction {
+        service_user_responses: service_users,
+        latest_response_on: service_users
+            .filter(|n| *n > 0)
+            .and(loaded.latest_service_user_response),
+        concerns: loaded.concerns.len(),
+        concerns_with_action: loaded
+            .concerns
+            .iter()
+            .filter(|c| !c.actions.is_empty())
+            .count(),
+        actions: all_actions().count(),
+        actions_done: all_actions().filter(|a| a.status == "done").count(),
+        median_days_to_first_action: median_days(&mut days_to_first_action),
+        overdue_actions: all_actions().filter(|a| a.is_overdue(today)).count(),
+    }
+}
+
+/// The FFT for the period and by month, with small months hidden (and one more, so none can be
+/// worked out from the period's figures).
+fn fft_section(answers: &AnswerTotals, min_n: u32) -> (FftFigures, Vec<FftMonth>) {
+    let month_totals: Vec<u32> = answers.fft_months.values().map(FftCounts::total).collect();
+    let shown = suppress_cells(&month_totals, min_n);
+    let trend = answers
+        .fft_months
+        .iter()
+        .zip(shown)
+        .map(|((month, counts), shown)| FftMonth {
+            month: month.clone(),
+            figures: if shown.is_some() {
+                fft_figures(counts, min_n)
+            } else {
+                FftFigures::hidden()
+            },
+        })
+        .collect();
+    (fft_figures(&answers.fft, min_n), trend)
+}
+
+/// Which of positive, neutral and negative a stored sentiment counts as.
+fn sentiment_slot(sentiment: &str) -> usize {
+    match sentiment {
+        "positive" => 0,
+        "negative" => 2,
+        _ => 1,
+    }
+}
+
+/// Comment sentiment for the period and by month (theme '' counts each comment once). Months
+/// are a breakdown of the period's total too: a second month is hidden when one is.
+fn sentiment_section(loaded: &Loaded, min_n: u32) -> (SentimentCounts, Vec<SentimentMonth>) {
+    let mut overall = [0u32; 3];
+    let mut months: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
+    for row in loaded.comments.iter().filter(|r| r.theme.is_empty()) {
+        let slot = sentiment_slot(&row.sentiment);
+        overall[slot] += to_u32(row.count);
+        months.entry(&row.month).or_default()[slot] += to_u32(row.count);
+    }
+    let month_totals: Vec<u32> = months.values().map(|c| c.iter().sum()).collect();
+    let by_month = months
+        .iter()
+        .zip(suppress_cells(&month_totals, min_n))
+        .map(|((month, counts), shown)| SentimentMonth {
+            month: (*month).to_string(),
+            counts: if shown.is_some() {
+                SentimentCounts::protect(*counts, min_n)
+            } else {
+                SentimentCounts::hidden()
+            },
+        })
+        .collect();
+    (SentimentCounts::protect(overall, min_n), by_month)
+}
+
+/// Comments per theme, split by sentiment, in the rules' theme order.
+fn themes_section(loaded: &Loaded, rules: &EvidenceRules, min_n: u32) -> Vec<ThemeCounts> {
+    let mut by_theme: HashMap<&str, [u32; 3]> = HashMap::new();
+    for row in loaded.comments.iter().filter(|r| !r.theme.is_empty()) {
+        by_theme.entry(&row.theme).or_default()[sentiment_slot(&row.sentiment)] +=
+            to_u32(row.count);
+    }
+    rules
+        .themes
+        .iter()
+        .map(|t| ThemeCounts {
+            theme: t.id.clone(),
+            label: t.label.clone(),
+            counts: SentimentCounts::protect(
+                by_theme.get(t.id.as_str()).copied().unwrap_or_default(),
+                min_n,
+            ),
+        })
+        .collect()
 }
 
 /// Adds `count` answers with the stored FFT value (5 = very good ... 1 = very poor).
@@ -130,343 +543,248 @@ fn add_fft(counts: &mut FftCounts, value: &str, count: u32) {
     *cell += count;
 }
 
-/// Counts with small cells hidden, as a JSON object with the total.
-fn suppressed_breakdown(names: &[&str], counts: &[u32], min_n: u32) -> Map<String, Value> {
-    let cells = suppress_cells(counts, min_n);
-    let mut map = Map::new();
-    for (name, cell) in names.iter().zip(cells) {
-        map.insert((*name).to_string(), json!(cell));
-    }
-    let total: u32 = counts.iter().sum();
-    // A small total, or one that would pin every hidden cell, is hidden too.
-    let hide_total = (total > 0 && total < min_n) || needs_total_withheld(counts, min_n);
-    map.insert(
-        "total".into(),
-        json!(if hide_total { None } else { Some(total) }),
-    );
-    map
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reports::queries::{AnswerCount, CommentCount, ResponseCount};
+    use crate::surveys::{Catalogue, load_definitions};
+    use chrono::NaiveDate;
 
-fn sentiment_counts(p: u32, n: u32, neg: u32, min_n: u32) -> SentimentCounts {
-    let total = p + n + neg;
-    if total < min_n {
-        return SentimentCounts {
-            comments: None,
-            positive: None,
-            neutral: None,
-            negative: None,
-            suppressed: true,
-        };
+    struct Fixture {
+        versions: HashMap<String, Arc<SurveyVersion>>,
+        current: Vec<Arc<SurveyVersion>>,
+        rules: EvidenceRules,
     }
-    let cells = suppress_cells(&[p, n, neg], min_n);
-    let hide_total = needs_total_withheld(&[p, n, neg], min_n);
-    SentimentCounts {
-        comments: if hide_total { None } else { Some(total) },
-        positive: cells[0],
-        neutral: cells[1],
-        negative: cells[2],
-        suppressed: cells.iter().any(Option::is_none),
-    }
-}
 
-fn hidden_sentiment() -> SentimentCounts {
-    SentimentCounts {
-        comments: None,
-        positive: None,
-        neutral: None,
-        negative: None,
-        suppressed: true,
-    }
-}
-
-/// Builds the report from loaded totals. `versions` maps every version id in `loaded`;
-/// `current` are the questionnaires in use now, which decide which criteria are reported.
-pub fn build(
-    team: Option<String>,
-    period: Period,
-    loaded: &Loaded,
-    versions: &HashMap<String, Arc<SurveyVersion>>,
-    current: &[Arc<SurveyVersion>],
-    rules: &EvidenceRules,
-    today: chrono::NaiveDate,
-) -> Report {
-    let min_n = rules.min_n;
-
-    // Responses by group and by channel.
-    let mut by_group: BTreeMap<Respondent, u32> = BTreeMap::new();
-    let mut by_channel: BTreeMap<String, u32> = BTreeMap::new();
-    for (_, respondent, channel, _, count) in &loaded.responses {
-        if let Some(r) = Respondent::parse(respondent) {
-            *by_group.entry(r).or_default() += to_u32(*count);
-        }
-        *by_channel.entry(channel.clone()).or_default() += to_u32(*count);
-    }
-    let group_names: Vec<&str> = Respondent::ALL.iter().map(|r| r.as_str()).collect();
-    let group_counts: Vec<u32> = Respondent::ALL
-        .iter()
-        .map(|r| by_group.get(r).copied().unwrap_or(0))
-        .collect();
-    let channel_names = ["email", "printed", "other"];
-    let channel_counts: Vec<u32> = channel_names
-        .iter()
-        .map(|c| by_channel.get(*c).copied().unwrap_or(0))
-        .collect();
-    let total_responses: u32 = group_counts.iter().sum();
-
-    // Which criteria each source speaks to, from the questionnaires in use and in the data.
-    let mut tagged: BTreeMap<Criterion, BTreeSet<Respondent>> = BTreeMap::new();
-    for v in current.iter().chain(versions.values()) {
-        for q in &v.survey.questions {
-            if let Some(c) = q.criterion {
-                tagged.entry(c).or_default().insert(v.survey.respondent);
+    impl Fixture {
+        fn new() -> Self {
+            let catalogue = Catalogue::new(load_definitions(None).unwrap());
+            let current: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
+            let versions = current.iter().map(|v| (v.id.clone(), v.clone())).collect();
+            Fixture {
+                versions,
+                current,
+                rules: EvidenceRules::default(),
             }
         }
-    }
 
-    // Agreement and yes/no proportions, and FFT counts, from the answer totals.
-    let mut proportions: BTreeMap<(Criterion, Respondent), Proportion> = BTreeMap::new();
-    let mut fft = FftCounts::default();
-    let mut fft_months: BTreeMap<String, FftCounts> = BTreeMap::new();
-    for (version_id, question_id, respondent, value, month, count) in &loaded.answers {
-        let Some(question) = versions
-            .get(version_id)
-            .and_then(|v| v.survey.question(question_id))
-        else {
-            continue;
-        };
-        let Some(respondent) = Respondent::parse(respondent) else {
-            continue;
-        };
-        let count = to_u32(*count);
-        match (question.kind, question.criterion) {
-            (QuestionKind::Fft, _) => {
-                add_fft(&mut fft, value, count);
-                add_fft(fft_months.entry(month.clone()).or_default(), value, count);
-            }
-            (QuestionKind::Agree5, Some(c)) => {
-                let p = proportions
-                    .entry((c, respondent))
-                    .or_insert(Proportion { n: 0, agree: 0 });
-                if matches!(value.as_str(), "1" | "2" | "3" | "4" | "5") {
-                    p.n += count;
-                    if matches!(value.as_str(), "4" | "5") {
-                        p.agree += count;
-                    }
-                }
-            }
-            (QuestionKind::YesNo, Some(c)) => {
-                let p = proportions
-                    .entry((c, respondent))
-                    .or_insert(Proportion { n: 0, agree: 0 });
-                if matches!(value.as_str(), "yes" | "no") {
-                    p.n += count;
-                    if value == "yes" {
-                        p.agree += count;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    let mut responses = suppressed_breakdown(&group_names, &group_counts, min_n);
-    let mut responses_by_channel = suppressed_breakdown(&channel_names, &channel_counts, min_n);
-    // Both breakdowns share one total: hidden in one, hidden in both.
-    if responses.get("total").is_some_and(Value::is_null)
-        || responses_by_channel
-            .get("total")
-            .is_some_and(Value::is_null)
-    {
-        responses.insert("total".into(), Value::Null);
-        responses_by_channel.insert("total".into(), Value::Null);
-    }
-    // A group hidden in the breakdown stays hidden everywhere, or its count could be rebuilt
-    // from its answers to a criterion.
-    let hidden_groups: Vec<Respondent> = Respondent::ALL
-        .into_iter()
-        .filter(|r| responses.get(r.as_str()).is_some_and(Value::is_null))
-        .collect();
-    let criteria = Criterion::ALL
-        .iter()
-        .filter(|c| tagged.contains_key(c))
-        .map(|&c| {
-            let required: Vec<Respondent> = match rules.required_sources.get(&c) {
-                Some(list) => list.clone(),
-                None => tagged
-                    .get(&c)
-                    .map(|s| s.iter().copied().collect())
-                    .unwrap_or_default(),
-            };
-            let mut sources: Vec<Respondent> = tagged
-                .get(&c)
-                .map(|s| s.iter().copied().collect())
-                .unwrap_or_default();
-            for r in &required {
-                if !sources.contains(r) {
-                    sources.push(*r);
-                }
-            }
-            sources.sort();
-            let by_source: Vec<(String, Proportion)> = sources
+        fn version(&self, slug: &str) -> String {
+            self.current
                 .iter()
-                .map(|r| {
-                    let p = if hidden_groups.contains(r) {
-                        None
-                    } else {
-                        proportions.get(&(c, *r)).copied()
-                    };
-                    (
-                        r.as_str().to_string(),
-                        p.unwrap_or(Proportion { n: 0, agree: 0 }),
-                    )
-                })
-                .collect();
-            let required_names: Vec<&str> = required.iter().map(|r| r.as_str()).collect();
-            let result =
-                agreement::indicator(&required_names, &by_source, rules.threshold_pct, min_n);
-            CriterionEvidence {
-                criterion: c.code(),
-                measure: if c.is_agreement() {
-                    "agreement"
-                } else {
-                    "yes_no"
+                .find(|v| v.survey.slug == slug)
+                .unwrap()
+                .id
+                .clone()
+        }
+
+        fn build(&self, loaded: &Loaded) -> Report {
+            let day = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+            let inputs = Inputs {
+                team: Some("NORTH".into()),
+                period: Period {
+                    from: day("2026-01-01"),
+                    to: day("2026-12-31"),
                 },
-                indicator: result.indicator,
-                missing_sources: result.missing_sources,
-                sources: sources
-                    .iter()
-                    .zip(&by_source)
-                    .map(|(r, (_, p))| SourceFigures {
-                        source: r.as_str(),
-                        figures: agreement::figures(*p, min_n),
-                    })
-                    .collect(),
+                versions: &self.versions,
+                current: &self.current,
+                rules: &self.rules,
+                today: day("2026-12-01"),
+            };
+            build(&inputs, loaded)
+        }
+
+        /// `count` responses of `slug`'s group, each agreeing (or not) with every agree5
+        /// question and answering the FFT with `fft`.
+        fn add(
+            &self,
+            loaded: &mut Loaded,
+            slug: &str,
+            month: &str,
+            count: i64,
+            agree: bool,
+            fft: &str,
+        ) {
+            let version = &self.versions[&self.version(slug)];
+            let respondent = version.survey.respondent.as_str().to_string();
+            loaded.responses.push(ResponseCount {
+                version_id: version.id.clone(),
+                respondent: respondent.clone(),
+                channel: "printed".into(),
+                month: month.into(),
+                count,
+            });
+            for q in &version.survey.questions {
+                let value = match q.kind {
+                    QuestionKind::Fft => fft,
+                    QuestionKind::Agree5 if agree => "5",
+                    QuestionKind::Agree5 => "2",
+                    QuestionKind::YesNo => "yes",
+                    _ => continue,
+                };
+                loaded.answers.push(AnswerCount {
+                    version_id: version.id.clone(),
+                    question_id: q.id.clone(),
+                    respondent: respondent.clone(),
+                    value: value.into(),
+                    month: month.into(),
+                    count,
+                });
             }
-        })
-        .collect();
-
-    // Criterion 22c.
-    // Taken from the protected breakdown, so 22c cannot undo its suppression.
-    let service_users = responses
-        .get(Respondent::ServiceUser.as_str())
-        .and_then(Value::as_u64)
-        .map(to_u32_u64);
-    let mut days_to_first_action: Vec<i64> = loaded
-        .concerns
-        .iter()
-        .filter_map(|c| {
-            c.actions
-                .iter()
-                .map(|a| a.planned_on)
-                .min()
-                .map(|first| (first - c.raised_on).num_days().max(0))
-        })
-        .collect();
-    let all_actions = loaded.concerns.iter().flat_map(|c| c.actions.iter());
-    let feedback_action = FeedbackAction {
-        service_user_responses: service_users,
-        latest_response_on: service_users
-            .filter(|n| *n > 0)
-            .and(loaded.latest_service_user_response),
-        concerns: loaded.concerns.len(),
-        concerns_with_action: loaded
-            .concerns
-            .iter()
-            .filter(|c| !c.actions.is_empty())
-            .count(),
-        actions: all_actions.clone().count(),
-        actions_done: all_actions.clone().filter(|a| a.status == "done").count(),
-        median_days_to_first_action: median_days(&mut days_to_first_action),
-        overdue_actions: all_actions.filter(|a| a.is_overdue(today)).count(),
-    };
-
-    // FFT by month, with small months hidden (and one more, so none can be worked out).
-    let month_totals: Vec<u32> = fft_months.values().map(FftCounts::total).collect();
-    let shown = suppress_cells(&month_totals, min_n);
-    let fft_trend = fft_months
-        .iter()
-        .zip(shown)
-        .map(|((month, counts), shown)| FftMonth {
-            month: month.clone(),
-            figures: if shown.is_some() {
-                fft_figures(counts, min_n)
-            } else {
-                FftFigures::hidden()
-            },
-        })
-        .collect();
-
-    // Sentiment and themes from the comment totals (theme '' counts each comment once).
-    let mut overall = [0u32; 3];
-    let mut months: BTreeMap<String, [u32; 3]> = BTreeMap::new();
-    let mut themes: HashMap<String, [u32; 3]> = HashMap::new();
-    for (month, _, sentiment, theme, count) in &loaded.comments {
-        let slot = match sentiment.as_str() {
-            "positive" => 0,
-            "negative" => 2,
-            _ => 1,
-        };
-        let count = to_u32(*count);
-        if theme.is_empty() {
-            overall[slot] += count;
-            months.entry(month.clone()).or_default()[slot] += count;
-        } else {
-            themes.entry(theme.clone()).or_default()[slot] += count;
         }
     }
-    let sentiment = sentiment_counts(overall[0], overall[1], overall[2], min_n);
-    // Months are a breakdown of the period's total too: hide a second month when one is hidden.
-    let month_totals: Vec<u32> = months.values().map(|c| c.iter().sum()).collect();
-    let months_shown = suppress_cells(&month_totals, min_n);
-    let sentiment_by_month = months
-        .iter()
-        .zip(months_shown)
-        .map(|((m, c), shown)| SentimentMonth {
-            month: m.clone(),
-            counts: if shown.is_some() {
-                sentiment_counts(c[0], c[1], c[2], min_n)
-            } else {
-                hidden_sentiment()
-            },
-        })
-        .collect();
-    let themes = rules
-        .themes
-        .iter()
-        .map(|t| {
-            let c = themes.get(&t.id).copied().unwrap_or_default();
-            ThemeCounts {
-                theme: t.id.clone(),
-                label: t.label.clone(),
-                counts: sentiment_counts(c[0], c[1], c[2], min_n),
-            }
-        })
-        .collect();
 
-    let total_shown = responses.get("total").is_some_and(|t| !t.is_null());
-    let rate = (loaded.invitations > 0).then(|| {
-        agreement::pct_1dp(100.0 * f64::from(total_responses) / loaded.invitations as f64)
-    });
-    Report {
-        team,
-        period,
-        note: EVIDENCE_NOTE,
-        threshold_pct: rules.threshold_pct,
-        min_n,
-        responses,
-        responses_by_channel,
-        invitations_issued: loaded.invitations,
-        response_rate_pct: if total_shown && total_responses >= min_n {
-            rate
-        } else {
-            None
-        },
-        criteria,
-        feedback_action,
-        fft: fft_figures(&fft, min_n),
-        fft_trend,
-        sentiment,
-        sentiment_by_month,
-        themes,
+    fn criterion<'r>(report: &'r Report, code: &str) -> &'r CriterionEvidence {
+        report
+            .criteria
+            .iter()
+            .find(|c| c.criterion.code() == code)
+            .unwrap()
+    }
+
+    fn source(c: &CriterionEvidence, r: Respondent) -> &AgreementFigures {
+        &c.sources.iter().find(|s| s.source == r).unwrap().figures
+    }
+
+    #[test]
+    fn a_group_under_min_n_is_hidden_with_the_next_smallest_and_everywhere_after() {
+        let f = Fixture::new();
+        let mut loaded = Loaded::default();
+        f.add(&mut loaded, "service-user", "2026-03", 6, true, "5");
+        f.add(&mut loaded, "carer", "2026-03", 3, false, "1");
+        f.add(&mut loaded, "staff", "2026-03", 7, true, "5");
+        let report = f.build(&loaded);
+        assert_eq!(report.responses.get("carer"), Some(None), "3 carers hidden");
+        assert_eq!(
+            report.responses.get("partner"),
+            Some(Some(0)),
+            "a zero gives nothing away"
+        );
+        // The next-smallest non-zero group goes too, so the total cannot pin the carers.
+        assert_eq!(report.responses.get("service_user"), Some(None));
+        assert_eq!(report.responses.get("staff"), Some(Some(7)));
+        assert_eq!(report.responses.total, Some(16));
+        // Hidden groups stay hidden in every criterion, and in 22c's count.
+        let c22d = criterion(&report, "22d");
+        assert!(source(c22d, Respondent::Carer).suppressed);
+        assert!(source(c22d, Respondent::ServiceUser).suppressed);
+        assert_eq!(source(c22d, Respondent::Staff).n, Some(7));
+        assert_eq!(report.feedback_action.service_user_responses, None);
+    }
+
+    #[test]
+    fn a_total_that_would_pin_a_lone_small_group_is_withheld_in_both_breakdowns() {
+        let f = Fixture::new();
+        let mut loaded = Loaded::default();
+        f.add(&mut loaded, "carer", "2026-03", 3, true, "5");
+        let report = f.build(&loaded);
+        assert_eq!(report.responses.get("carer"), Some(None));
+        assert_eq!(report.responses.total, None);
+        assert_eq!(
+            report.responses_by_channel.total, None,
+            "one total, hidden in both"
+        );
+        assert_eq!(report.response_rate_pct, None);
+    }
+
+    #[test]
+    fn agreement_and_the_indicator_come_from_the_answer_totals() {
+        let f = Fixture::new();
+        let mut loaded = Loaded::default();
+        f.add(&mut loaded, "service-user", "2026-03", 10, true, "5");
+        f.add(&mut loaded, "carer", "2026-04", 8, true, "4");
+        f.add(&mut loaded, "staff", "2026-04", 6, false, "3");
+        loaded.invitations = 48;
+        let report = f.build(&loaded);
+        let c20b = criterion(&report, "20b");
+        assert_eq!(c20b.measure, Measure::Agreement);
+        assert_eq!(source(c20b, Respondent::ServiceUser).agree_pct, Some(100.0));
+        assert_eq!(source(c20b, Respondent::Staff).agree_pct, Some(0.0));
+        assert_eq!(c20b.indicator, Indicator::Disagreement, "staff disagree");
+        assert_eq!(criterion(&report, "25f").measure, Measure::YesNo);
+        assert_eq!(report.responses.total, Some(24));
+        assert_eq!(report.response_rate_pct, Some(50.0));
+        // Staff are not asked the FFT.
+        assert_eq!(report.fft.very_good, Some(10));
+        assert_eq!(report.fft.good, Some(8));
+        assert_eq!(report.fft.total, Some(18));
+        assert_eq!(report.feedback_action.service_user_responses, Some(10));
+    }
+
+    #[test]
+    fn a_small_month_of_the_fft_trend_is_hidden_with_another() {
+        let f = Fixture::new();
+        let mut loaded = Loaded::default();
+        f.add(&mut loaded, "service-user", "2026-03", 9, true, "5");
+        f.add(&mut loaded, "service-user", "2026-04", 2, true, "5");
+        f.add(&mut loaded, "service-user", "2026-05", 12, true, "4");
+        let report = f.build(&loaded);
+        let shown: Vec<(&str, Option<u32>)> = report
+            .fft_trend
+            .iter()
+            .map(|m| (m.month.as_str(), m.figures.total))
+            .collect();
+        assert_eq!(
+            shown,
+            [("2026-03", None), ("2026-04", None), ("2026-05", Some(12))]
+        );
+        assert_eq!(report.fft.total, Some(23), "the period as a whole is shown");
+    }
+
+    #[test]
+    fn sentiment_and_themes_are_counted_once_and_small_counts_withheld() {
+        let f = Fixture::new();
+        let mut loaded = Loaded::default();
+        let comment = |sentiment: &str, theme: &str, count| CommentCount {
+            month: "2026-03".into(),
+            respondent: "service_user".into(),
+            sentiment: sentiment.into(),
+            theme: theme.into(),
+            count,
+        };
+        loaded.comments = vec![
+            comment("positive", "", 9),
+            comment("negative", "", 6),
+            comment("neutral", "", 2),
+            comment("negative", "waiting", 6),
+            comment("positive", "kindness", 3),
+        ];
+        let report = f.build(&loaded);
+        // 2 neutral are withheld, and the next-smallest count with them.
+        assert_eq!(report.sentiment.positive, Some(9));
+        assert_eq!(report.sentiment.negative, None);
+        assert_eq!(report.sentiment.neutral, None);
+        assert_eq!(report.sentiment.comments, Some(17));
+        let theme = |id: &str| report.themes.iter().find(|t| t.theme == id).unwrap();
+        assert_eq!(theme("waiting").counts.negative, Some(6));
+        assert_eq!(
+            theme("kindness").counts.comments,
+            None,
+            "3 comments withheld"
+        );
+    }
+
+    #[test]
+    fn the_report_serialises_as_the_api_documents_it() {
+        let f = Fixture::new();
+        let mut loaded = Loaded::default();
+        f.add(&mut loaded, "staff", "2026-03", 5, true, "5");
+        let json = serde_json::to_value(f.build(&loaded)).unwrap();
+        assert_eq!(json["responses"]["staff"], 5);
+        assert_eq!(json["responses"]["total"], 5);
+        assert_eq!(json["responses_by_channel"]["printed"], 5);
+        let c22d = json["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["criterion"] == "22d")
+            .unwrap();
+        assert_eq!(c22d["measure"], "agreement");
+        assert!(
+            c22d["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["source"] == "staff")
+        );
     }
 }

@@ -66,45 +66,42 @@ pub fn report_csv(report: &Report) -> anyhow::Result<String> {
         "indicator",
         "suppressed",
     ])?;
-    let count_row =
-        |w: &mut csv::Writer<Vec<u8>>, section: &str, item: &str, v: &serde_json::Value| {
-            let n = v.as_u64().map(|n| n.to_string()).unwrap_or_default();
-            w.write_record([
-                section,
-                item,
-                "",
-                &n,
-                "",
-                "",
-                "",
-                "",
-                "",
-                if v.is_null() { "true" } else { "false" },
-            ])
-        };
-    for (k, v) in &report.responses {
-        count_row(&mut w, "responses", k, v)?;
-    }
-    for (k, v) in &report.responses_by_channel {
-        count_row(&mut w, "responses_by_channel", k, v)?;
+    let count_row = |w: &mut csv::Writer<Vec<u8>>, section: &str, item: &str, v: Option<u32>| {
+        w.write_record([
+            section,
+            item,
+            "",
+            &cell(v),
+            "",
+            "",
+            "",
+            "",
+            "",
+            &v.is_none().to_string(),
+        ])
+    };
+    for (section, breakdown) in [
+        ("responses", &report.responses),
+        ("responses_by_channel", &report.responses_by_channel),
+    ] {
+        for (name, count) in &breakdown.cells {
+            count_row(&mut w, section, name, *count)?;
+        }
+        count_row(&mut w, section, "total", breakdown.total)?;
     }
     for c in &report.criteria {
-        let indicator = serde_json::to_value(c.indicator)?
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
         for s in &c.sources {
             let f = &s.figures;
             w.write_record([
                 "criteria",
-                c.criterion,
-                s.source,
+                c.criterion.code(),
+                s.source.as_str(),
                 &cell(f.n),
                 &cell(f.agree),
                 &pct(f.agree_pct),
                 &pct(f.ci_low),
                 &pct(f.ci_high),
-                &indicator,
+                c.indicator.as_str(),
                 &f.suppressed.to_string(),
             ])?;
         }

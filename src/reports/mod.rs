@@ -29,8 +29,8 @@ pub fn report(
     let ids: std::collections::BTreeSet<&String> = loaded
         .responses
         .iter()
-        .map(|r| &r.0)
-        .chain(loaded.answers.iter().map(|a| &a.0))
+        .map(|r| &r.version_id)
+        .chain(loaded.answers.iter().map(|a| &a.version_id))
         .collect();
     for id in ids {
         if let Some(v) = catalogue.version(conn, id)? {
@@ -38,13 +38,13 @@ pub fn report(
         }
     }
     let current: Vec<Arc<SurveyVersion>> = catalogue.all_current().cloned().collect();
-    Ok(build::build(
-        team.map(|(_, code)| code.to_string()),
+    let inputs = build::Inputs {
+        team: team.map(|(_, code)| code.to_string()),
         period,
-        &loaded,
-        &versions,
-        &current,
+        versions: &versions,
+        current: &current,
         rules,
-        crate::db::today(),
-    ))
+        today: crate::db::today(),
+    };
+    Ok(build::build(&inputs, &loaded))
 }

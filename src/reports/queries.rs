@@ -10,15 +10,44 @@ use crate::db::schema::{
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+/// Responses of one questionnaire version, group and channel in one month.
+#[derive(Debug, Clone, Queryable)]
+pub struct ResponseCount {
+    pub version_id: String,
+    pub respondent: String,
+    pub channel: String,
+    pub month: String,
+    pub count: i64,
+}
+
+/// Answers with one value to one question, from one group in one month.
+#[derive(Debug, Clone, Queryable)]
+pub struct AnswerCount {
+    pub version_id: String,
+    pub question_id: String,
+    pub respondent: String,
+    pub value: String,
+    pub month: String,
+    pub count: i64,
+}
+
+/// Comments of one sentiment from one group in one month; `theme` is empty for the count of
+/// comments, else the count of those tagged with that theme.
+#[derive(Debug, Clone, Queryable)]
+pub struct CommentCount {
+    pub month: String,
+    pub respondent: String,
+    pub sentiment: String,
+    pub theme: String,
+    pub count: i64,
+}
+
 /// Everything read for one report.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// (version, respondent, channel, month, count)
-    pub responses: Vec<(String, String, String, String, i64)>,
-    /// (version, question, respondent, value, month, count)
-    pub answers: Vec<(String, String, String, String, String, i64)>,
-    /// (month, respondent, sentiment, theme, count)
-    pub comments: Vec<(String, String, String, String, i64)>,
+    pub responses: Vec<ResponseCount>,
+    pub answers: Vec<AnswerCount>,
+    pub comments: Vec<CommentCount>,
     pub invitations: i64,
     pub latest_service_user_response: Option<NaiveDate>,
     pub concerns: Vec<Concern>,

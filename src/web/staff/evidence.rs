@@ -2,14 +2,15 @@
 //! and CSV exports for signed-in managers.
 
 use super::{StaffForm, team_for};
+use crate::analysis::Indicator;
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
-use crate::reports::build::Report;
+use crate::reports::build::{Measure, Report};
 use crate::reports::period::PeriodQuery;
 use crate::reports::{self, Period, comments, export};
 use crate::staff::Permission;
-use crate::surveys::{Criterion, Respondent};
+use crate::surveys::Respondent;
 use crate::teams::Team;
 use crate::web::State;
 use crate::web::blocking::run_db;
@@ -22,11 +23,11 @@ use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn indicator_label(report_value: &Value) -> &'static str {
-    match report_value.as_str() {
-        Some("agreement") => "All required sources agree",
-        Some("disagreement") => "At least one source disagrees",
-        _ => "Not enough evidence yet",
+fn indicator_label(indicator: Indicator) -> &'static str {
+    match indicator {
+        Indicator::Agreement => "All required sources agree",
+        Indicator::Disagreement => "At least one source disagrees",
+        Indicator::InsufficientEvidence => "Not enough evidence yet",
     }
 }
 
@@ -42,24 +43,22 @@ fn criteria_view(report: &Report) -> Vec<Value> {
         .criteria
         .iter()
         .map(|c| {
-            let criterion = Criterion::parse(c.criterion);
             let bars: Vec<Bar> = c
                 .sources
                 .iter()
-                .map(|s| Bar { label: source_label(s.source).into(), pct: s.figures.agree_pct, low: s.figures.ci_low, high: s.figures.ci_high })
+                .map(|s| Bar { label: s.source.label().into(), pct: s.figures.agree_pct, low: s.figures.ci_low, high: s.figures.ci_high })
                 .collect();
-            let title = format!("{}: {}", c.criterion, criterion.map(Criterion::label).unwrap_or_default());
-            let indicator = serde_json::to_value(c.indicator).unwrap_or(Value::Null);
+            let title = format!("{}: {}", c.criterion, c.criterion.label());
             json!({
-                "criterion": c.criterion,
-                "label": criterion.map(Criterion::label),
-                "measure": if c.measure == "agreement" { "agree (4 or 5 of 5)" } else { "answer yes" },
-                "indicator": indicator,
-                "indicator_label": indicator_label(&indicator),
+                "criterion": c.criterion.code(),
+                "label": c.criterion.label(),
+                "measure": match c.measure { Measure::Agreement => "agree (4 or 5 of 5)", Measure::YesNo => "answer yes" },
+                "indicator": c.indicator.as_str(),
+                "indicator_label": indicator_label(c.indicator),
                 "missing_sources": c.missing_sources.iter().map(|s| source_label(s)).collect::<Vec<_>>(),
                 "chart": charts::percent_bars(&format!("chart-{}", c.criterion), &title, &bars, report.threshold_pct),
                 "sources": c.sources.iter().map(|s| json!({
-                    "source": source_label(s.source),
+                    "source": s.source.label(),
                     "n": s.figures.n, "agree": s.figures.agree, "agree_pct": s.figures.agree_pct,
                     "ci_low": s.figures.ci_low, "ci_high": s.figures.ci_high, "suppressed": s.figures.suppressed,
                 })).collect::<Vec<_>>(),
@@ -75,20 +74,15 @@ fn report_view(team: &Team, period: &Period, report: &Report) -> Value {
         .map(|m| (m.month.clone(), m.figures.positive_pct))
         .collect();
     // A row is drawn only when all three of its counts are shown; a hidden cell is never a 0.
-    let cells =
-        |c: &crate::reports::build::SentimentCounts| match (c.positive, c.neutral, c.negative) {
-            (Some(p), Some(n), Some(g)) => Some([p, n, g]),
-            _ => None,
-        };
     let sentiment_months: Vec<(String, Option<[u32; 3]>)> = report
         .sentiment_by_month
         .iter()
-        .map(|m| (m.month.clone(), cells(&m.counts)))
+        .map(|m| (m.month.clone(), m.counts.cells()))
         .collect();
     let theme_rows: Vec<(String, Option<[u32; 3]>)> = report
         .themes
         .iter()
-        .map(|t| (t.label.clone(), cells(&t.counts)))
+        .map(|t| (t.label.clone(), t.counts.cells()))
         .collect();
     json!({
         "team": team,
@@ -98,11 +92,11 @@ fn report_view(team: &Team, period: &Period, report: &Report) -> Value {
         "threshold_pct": report.threshold_pct,
         "min_n": report.min_n,
         "responses": Respondent::ALL.iter().map(|r| {
-            let count = report.responses.get(r.as_str()).cloned().unwrap_or(Value::Null);
-            json!({ "group": r.label(), "shown": !count.is_null(), "count": count })
+            let count = report.responses.get(r.as_str()).flatten();
+            json!({ "group": r.label(), "shown": count.is_some(), "count": count })
         }).collect::<Vec<_>>(),
-        "responses_total": report.responses.get("total").cloned().unwrap_or(Value::Null),
-        "responses_total_shown": report.responses.get("total").is_some_and(|t| !t.is_null()),
+        "responses_total": report.responses.total,
+        "responses_total_shown": report.responses.total.is_some(),
         "invitations_issued": report.invitations_issued,
         "response_rate_pct": report.response_rate_pct,
         "criteria": criteria_view(report),
