@@ -1,10 +1,9 @@
 //! After a real email journey, nothing in the database links an answer to a person.
 
 use crate::helpers::{
-    SmtpSink, answer, eventually, full_answers, link_in, spawn_app, spawn_app_with,
+    SmtpSink, answer, eventually, full_answers, link_in, spawn_team, spawn_team_with,
 };
 use crt_feedback::db::DbConnection;
-use crt_feedback::staff::Role;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use serde_json::json;
@@ -66,9 +65,7 @@ fn columns(conn: &mut DbConnection, table: &str) -> Vec<String> {
 async fn the_database_holds_no_address_no_token_and_no_link_between_response_and_invitation() {
     let sink = SmtpSink::start();
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);
-    let app = spawn_app_with(&[("SMTP_URL", &smtp)]).await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team_with(&[("SMTP_URL", &smtp)]).await;
     let address = "very.private.person@example.net";
     app.client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
@@ -169,9 +166,7 @@ async fn on_postgresql_no_transaction_id_pairs_a_used_link_with_its_response() {
         eprintln!("xmin pairing: PostgreSQL only (set TEST_DATABASE_URL); skipped on SQLite");
         return;
     }
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let unused = app.issue_links(&key, "NORTH", "carer", 2).await;
     let mut conn = app.db.connect();
     let rewrite = |conn: &mut DbConnection| {

@@ -1,8 +1,7 @@
 //! Deliberately bad input: each gets a clear 4xx and loses nothing, and what is stored is kept
 //! exactly as typed and escaped on every page.
 
-use crate::helpers::{answer, full_answers, spawn_app};
-use crt_feedback::staff::Role;
+use crate::helpers::{answer, full_answers, spawn_team};
 use serde_json::{Value, json};
 
 const INJECTION: &str =
@@ -10,9 +9,7 @@ const INJECTION: &str =
 
 #[actix_web::test]
 async fn broken_survey_submissions_are_refused_clearly_and_the_link_still_works() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let form = "content-type";
     let urlencoded = "application/x-www-form-urlencoded";
@@ -74,9 +71,7 @@ async fn broken_survey_submissions_are_refused_clearly_and_the_link_still_works(
 
 #[actix_web::test]
 async fn broken_api_requests_get_a_4xx_naming_the_problem() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let concerns = app.url("/api/v1/teams/NORTH/concerns");
     let json_type = ("content-type", "application/json");
 
@@ -180,9 +175,7 @@ async fn broken_api_requests_get_a_4xx_naming_the_problem() {
 
 #[actix_web::test]
 async fn injection_strings_are_stored_as_typed_and_escaped_on_every_page() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     // Five answers so that the service-user comments are not withheld for small numbers.
     for _ in 0..4 {
         answer(&app, &key, "service-user", &[]).await;

@@ -1,12 +1,9 @@
-use crate::helpers::spawn_app;
-use crt_feedback::staff::Role;
+use crate::helpers::spawn_team;
 use serde_json::json;
 
 #[actix_web::test]
 async fn actions_follow_the_rules_and_errors_name_the_field() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let send = |method: &str, path: String, body: serde_json::Value| {
         app.client
             .request(method.parse().unwrap(), app.url(&path))

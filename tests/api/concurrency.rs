@@ -1,13 +1,10 @@
-use crate::helpers::{full_answers, spawn_app};
+use crate::helpers::{full_answers, spawn_team};
 use crt_feedback::db::schema::invitations;
-use crt_feedback::staff::Role;
 use diesel::prelude::*;
 
 #[actix_web::test]
 async fn fifty_racing_submissions_of_one_link_store_exactly_one_response() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let answers = full_answers(&app, &key, "carer").await;
     let mut tasks = Vec::new();

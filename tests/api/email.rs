@@ -1,6 +1,5 @@
-use crate::helpers::{SmtpSink, eventually, full_answers, link_in, spawn_app_with, spawn_on};
+use crate::helpers::{SmtpSink, eventually, full_answers, link_in, spawn_on, spawn_team_with};
 use crt_feedback::db::schema::{invitations, mail_outbox};
-use crt_feedback::staff::Role;
 use diesel::prelude::*;
 use serde_json::json;
 use std::time::Duration;
@@ -9,9 +8,8 @@ use std::time::Duration;
 async fn an_emailed_link_arrives_over_smtp_works_once_and_the_address_is_erased() {
     let sink = SmtpSink::start();
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);
-    let app = spawn_app_with(&[("SMTP_URL", &smtp), ("MAIL_FROM", "feedback@trust.example")]).await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) =
+        spawn_team_with(&[("SMTP_URL", &smtp), ("MAIL_FROM", "feedback@trust.example")]).await;
     let res = app
         .client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
@@ -79,9 +77,7 @@ async fn mail_issued_during_an_smtp_outage_arrives_once_after_a_restart() {
     let (port, store) = sink.stop();
     let smtp = format!("smtp://127.0.0.1:{port}");
     let settings = [("SMTP_URL", smtp.as_str())];
-    let app = spawn_app_with(&settings).await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team_with(&settings).await;
     let addresses: Vec<String> = (0..3).map(|i| format!("person{i}@example.net")).collect();
     let res = app
         .client
@@ -134,9 +130,7 @@ async fn mail_issued_during_an_smtp_outage_arrives_once_after_a_restart() {
 
 #[actix_web::test]
 async fn without_smtp_messages_are_written_as_eml_files() {
-    let app = spawn_app_with(&[]).await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team_with(&[]).await;
     app.client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
         .bearer_auth(&key)
@@ -163,9 +157,7 @@ async fn without_smtp_messages_are_written_as_eml_files() {
 async fn one_reminder_goes_to_an_unused_link_and_then_the_address_is_erased() {
     let sink = SmtpSink::start();
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);
-    let app = spawn_app_with(&[("SMTP_URL", &smtp), ("REMINDER_AFTER_DAYS", "3")]).await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team_with(&[("SMTP_URL", &smtp), ("REMINDER_AFTER_DAYS", "3")]).await;
     app.client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
         .bearer_auth(&key)

@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_team};
 
 #[actix_web::test]
 async fn healthz_answers_ok_when_the_database_answers() {
@@ -85,10 +85,7 @@ async fn every_public_page_links_to_the_privacy_notice_and_urgent_help() {
 
 #[actix_web::test]
 async fn metrics_count_requests_by_route_pattern_and_stored_responses_without_tokens() {
-    use crt_feedback::staff::Role;
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let answers = crate::helpers::full_answers(&app, &key, "carer").await;
     assert_eq!(

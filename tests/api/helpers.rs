@@ -307,6 +307,22 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// The manager every team fixture signs in as.
+pub const MANAGER: &str = "m@example.org";
+
+/// Starts the app with team NORTH and its manager (`MANAGER`); returns the manager's API key.
+pub async fn spawn_team() -> (TestApp, String) {
+    spawn_team_with(&[]).await
+}
+
+/// `spawn_team` with extra settings.
+pub async fn spawn_team_with(extra: &[(&str, &str)]) -> (TestApp, String) {
+    let app = spawn_app_with(extra).await;
+    app.add_team("NORTH");
+    let key = app.add_user(MANAGER, Some(Role::Manager), &["NORTH"]);
+    (app, key)
+}
+
 /// Starts the app on a fresh database with extra settings.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     spawn_on(TestDb::new(), extra).await

@@ -1,12 +1,10 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_team};
 use crt_feedback::staff::Role;
 use serde_json::json;
 
 #[actix_web::test]
 async fn issuing_links_returns_urls_codes_and_expiry_dates() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let res = app
         .client
         .post(app.url("/api/v1/teams/NORTH/invitations"))

@@ -1,7 +1,7 @@
 //! The evidence report end to end: chosen answers through the survey pages, concerns and
 //! actions through the API, then every figure in the JSON and the CSV, worked out by hand.
 
-use crate::helpers::{TestApp, answer, spawn_app, survey_json};
+use crate::helpers::{TestApp, answer, spawn_app, spawn_team, survey_json};
 use crt_feedback::staff::Role;
 use serde_json::{Value, json};
 
@@ -31,9 +31,7 @@ async fn report(app: &TestApp, key: &str) -> Value {
 
 #[actix_web::test]
 async fn every_figure_in_the_report_matches_the_answers_given() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let kind = question_for(&app, &key, "service-user", "22d").await;
     // Six service users: FFT 5,5,4,3,2,don't know; 22d 5,4,4,3,2,don't know.
     let fft = ["5", "5", "4", "3", "2", "dont_know"];
@@ -217,9 +215,7 @@ async fn every_figure_in_the_report_matches_the_answers_given() {
 
 #[actix_web::test]
 async fn a_small_group_stays_hidden_and_so_does_the_group_that_would_give_it_away() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     for _ in 0..6 {
         answer(&app, &key, "service-user", &[]).await;
     }
@@ -266,9 +262,7 @@ async fn a_small_group_stays_hidden_and_so_does_the_group_that_would_give_it_awa
 
 #[actix_web::test]
 async fn comments_are_shown_only_for_groups_of_five_and_corrections_count() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     for _ in 0..5 {
         answer(
             &app,
@@ -407,9 +401,7 @@ async fn reports_and_exports_need_a_manager_of_the_team() {
 
 #[actix_web::test]
 async fn the_fft_return_and_the_tidy_answers_export_hold_no_identifiers() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     for v in ["5", "4", "4", "2", "1"] {
         answer(&app, &key, "service-user", &[("fft", v)]).await;
     }

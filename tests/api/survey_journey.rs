@@ -1,11 +1,9 @@
-use crate::helpers::{full_answers, spawn_app};
+use crate::helpers::{full_answers, spawn_app, spawn_team};
 use crt_feedback::staff::Role;
 
 #[actix_web::test]
 async fn a_link_shows_the_questionnaire_with_privacy_headers() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app
         .issue_links(&key, "NORTH", "service-user", 1)
         .await
@@ -35,9 +33,7 @@ async fn a_link_shows_the_questionnaire_with_privacy_headers() {
 
 #[actix_web::test]
 async fn a_complete_answer_is_thanked_and_the_link_then_refused() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let answers = full_answers(&app, &key, "carer").await;
     let res = app.client.post(&url).form(&answers).send().await.unwrap();
@@ -50,9 +46,7 @@ async fn a_complete_answer_is_thanked_and_the_link_then_refused() {
 
 #[actix_web::test]
 async fn a_missing_answer_comes_back_with_every_other_answer_kept() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let mut answers = full_answers(&app, &key, "carer").await;
     answers.retain(|(k, _)| k != "fft");
@@ -140,9 +134,7 @@ async fn spawn_app_with_expiry() -> crate::helpers::TestApp {
 
 #[actix_web::test]
 async fn a_short_code_from_a_card_leads_to_the_same_questionnaire() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (_, code) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let typed = format!("{}-{}", code[..5].to_lowercase(), &code[5..]);
     let res = app
@@ -190,9 +182,7 @@ async fn a_short_code_from_a_card_leads_to_the_same_questionnaire() {
 
 #[actix_web::test]
 async fn risk_language_puts_urgent_help_first_and_flags_the_comment() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let mut answers = full_answers(&app, &key, "carer").await;
     answers
@@ -224,9 +214,7 @@ async fn risk_language_puts_urgent_help_first_and_flags_the_comment() {
 
 #[actix_web::test]
 async fn identifiers_in_comments_are_removed_before_storage() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let mut answers = full_answers(&app, &key, "carer").await;
     answers.iter_mut().filter(|(k, _)| k == "fft_reason").for_each(|(_, v)| {

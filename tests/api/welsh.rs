@@ -1,8 +1,7 @@
 //! Welsh: every public page in Cymraeg on request, a team that puts Welsh first, and a whole
 //! questionnaire answered in Welsh.
 
-use crate::helpers::{full_answers, spawn_app};
-use crt_feedback::staff::Role;
+use crate::helpers::{full_answers, spawn_app, spawn_team};
 
 #[actix_web::test]
 async fn every_public_page_comes_in_welsh_with_a_link_back_to_english() {
@@ -54,9 +53,7 @@ async fn every_public_page_comes_in_welsh_with_a_link_back_to_english() {
 
 #[actix_web::test]
 async fn a_questionnaire_is_completed_in_welsh() {
-    let app = spawn_app().await;
-    app.add_team("NORTH");
-    let key = app.add_user("m@example.org", Some(Role::Manager), &["NORTH"]);
+    let (app, key) = spawn_team().await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let html = app
         .client
