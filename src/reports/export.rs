@@ -51,6 +51,40 @@ pub fn team_file(
     }))
 }
 
+/// Writes one row of the report table: a count (in `n`) or a percentage (in `agree_pct`),
+/// with `suppressed` true when the figure is withheld.
+fn figure_row(
+    w: &mut csv::Writer<Vec<u8>>,
+    (section, item, source): (&str, &str, &str),
+    count: Option<String>,
+    pct_figure: Option<Option<f64>>,
+    suppressed: bool,
+) -> csv::Result<()> {
+    let pct_cell = pct_figure.map(pct).unwrap_or_default();
+    w.write_record([
+        section,
+        item,
+        source,
+        &cell(count),
+        "",
+        &pct_cell,
+        "",
+        "",
+        "",
+        &suppressed.to_string(),
+    ])
+}
+
+/// A count row, suppressed when the count is withheld.
+fn count_row<T: ToString>(
+    w: &mut csv::Writer<Vec<u8>>,
+    place: (&str, &str, &str),
+    count: Option<T>,
+) -> csv::Result<()> {
+    let suppressed = count.is_none();
+    figure_row(w, place, count.map(|c| c.to_string()), None, suppressed)
+}
+
 /// The report as one long table; suppressed figures are empty cells with `suppressed` true.
 pub fn report_csv(report: &Report) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -66,28 +100,14 @@ pub fn report_csv(report: &Report) -> anyhow::Result<String> {
         "indicator",
         "suppressed",
     ])?;
-    let count_row = |w: &mut csv::Writer<Vec<u8>>, section: &str, item: &str, v: Option<u32>| {
-        w.write_record([
-            section,
-            item,
-            "",
-            &cell(v),
-            "",
-            "",
-            "",
-            "",
-            "",
-            &v.is_none().to_string(),
-        ])
-    };
     for (section, breakdown) in [
         ("responses", &report.responses),
         ("responses_by_channel", &report.responses_by_channel),
     ] {
         for (name, count) in &breakdown.cells {
-            count_row(&mut w, section, name, *count)?;
+            count_row(&mut w, (section, name, ""), *count)?;
         }
-        count_row(&mut w, section, "total", breakdown.total)?;
+        count_row(&mut w, (section, "total", ""), breakdown.total)?;
     }
     for c in &report.criteria {
         for s in &c.sources {
@@ -116,43 +136,20 @@ pub fn report_csv(report: &Report) -> anyhow::Result<String> {
         ("very_poor", fft.very_poor),
         ("dont_know", fft.dont_know),
     ] {
-        w.write_record([
-            "fft",
-            item,
-            "",
-            &cell(v),
-            "",
-            "",
-            "",
-            "",
-            "",
-            &fft.suppressed.to_string(),
-        ])?;
+        figure_row(
+            &mut w,
+            ("fft", item, ""),
+            v.map(|n| n.to_string()),
+            None,
+            fft.suppressed,
+        )?;
     }
-    w.write_record([
-        "fft",
-        "positive_pct",
-        "",
-        "",
-        "",
-        &pct(fft.positive_pct),
-        "",
-        "",
-        "",
-        &fft.suppressed.to_string(),
-    ])?;
-    w.write_record([
-        "fft",
-        "negative_pct",
-        "",
-        "",
-        "",
-        &pct(fft.negative_pct),
-        "",
-        "",
-        "",
-        &fft.suppressed.to_string(),
-    ])?;
+    for (item, v) in [
+        ("positive_pct", fft.positive_pct),
+        ("negative_pct", fft.negative_pct),
+    ] {
+        figure_row(&mut w, ("fft", item, ""), None, Some(v), fft.suppressed)?;
+    }
     let fa = &report.feedback_action;
     for (item, v) in [
         (
@@ -176,18 +173,7 @@ pub fn report_csv(report: &Report) -> anyhow::Result<String> {
         ),
         ("overdue_actions", Some(fa.overdue_actions.to_string())),
     ] {
-        w.write_record([
-            "feedback_action",
-            item,
-            "",
-            &cell(v.clone()),
-            "",
-            "",
-            "",
-            "",
-            "",
-            &v.is_none().to_string(),
-        ])?;
+        count_row(&mut w, ("feedback_action", item, ""), v)?;
     }
     let s = &report.sentiment;
     for (item, v) in [
@@ -196,38 +182,17 @@ pub fn report_csv(report: &Report) -> anyhow::Result<String> {
         ("neutral", s.neutral),
         ("negative", s.negative),
     ] {
-        w.write_record([
-            "sentiment",
-            item,
-            "",
-            &cell(v),
-            "",
-            "",
-            "",
-            "",
-            "",
-            &v.is_none().to_string(),
-        ])?;
+        count_row(&mut w, ("sentiment", item, ""), v)?;
     }
     for t in &report.themes {
+        let c = &t.counts;
         for (source, v) in [
-            ("all", t.counts.comments),
-            ("positive", t.counts.positive),
-            ("neutral", t.counts.neutral),
-            ("negative", t.counts.negative),
+            ("all", c.comments),
+            ("positive", c.positive),
+            ("neutral", c.neutral),
+            ("negative", c.negative),
         ] {
-            w.write_record([
-                "themes",
-                &t.theme,
-                source,
-                &cell(v),
-                "",
-                "",
-                "",
-                "",
-                "",
-                &v.is_none().to_string(),
-            ])?;
+            count_row(&mut w, ("themes", &t.theme, source), v)?;
         }
     }
     finish(w)
