@@ -48,6 +48,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "days an invitation link works; default 28",
     ),
     (
+        "RELEASE_TIME",
+        "local time of day (HH:MM) at which waiting responses are released to staff; default 06:00",
+    ),
+    (
         "REMINDER_AFTER_DAYS",
         "days before the one reminder email; default 7",
     ),
@@ -152,6 +156,8 @@ pub struct Settings {
     pub session_idle_minutes: u32,
     pub invitation_expiry_days: u32,
     pub reminder_after_days: u32,
+    /// Local time of day at which waiting responses are released.
+    pub release_time: chrono::NaiveTime,
     pub surveys_dir: Option<PathBuf>,
     pub templates_dir: Option<PathBuf>,
     pub risk_terms_file: Option<PathBuf>,
@@ -300,6 +306,16 @@ impl Settings {
             }
         };
 
+        let release_time = match get("RELEASE_TIME") {
+            None => chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap_or_default(),
+            Some(v) => chrono::NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| {
+                bad(
+                    "RELEASE_TIME",
+                    format!("must be a time as HH:MM, not `{v}`"),
+                )
+            })?,
+        };
+
         let log_format = match get("LOG_FORMAT").unwrap_or("text") {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -322,6 +338,7 @@ impl Settings {
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 30, 1, 24 * 60)?,
             invitation_expiry_days: number("INVITATION_EXPIRY_DAYS", 28, 1, 365)?,
             reminder_after_days: number("REMINDER_AFTER_DAYS", 7, 1, 365)?,
+            release_time,
             surveys_dir: get("SURVEYS_DIR").map(PathBuf::from),
             templates_dir: get("TEMPLATES_DIR").map(PathBuf::from),
             risk_terms_file: get("RISK_TERMS_FILE").map(PathBuf::from),

@@ -14,6 +14,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
+pub mod protection;
 pub mod reports;
 pub mod responses;
 pub mod staff;

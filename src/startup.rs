@@ -107,10 +107,7 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("RISK_TERMS_FILE {}: {e}", path.display()))?,
             None => RiskTerms::default(),
         };
-        let rules = match &settings.evidence_file {
-            Some(path) => crate::reports::rules::EvidenceRules::from_file(path)?,
-            None => crate::reports::rules::EvidenceRules::default(),
-        };
+        let rules = crate::reports::rules::EvidenceRules::load(settings.evidence_file.as_deref())?;
         let mailer = match &settings.smtp_url {
             Some(url) => Mailer::smtp(url.expose())?,
             None => Mailer::files(settings.mail_dir.clone())?,
@@ -140,6 +137,8 @@ impl Application {
                 services.pool.clone(),
                 JobSettings {
                     reminder_after_days: settings.reminder_after_days,
+                    release_time: settings.release_time,
+                    min_n: rules.min_n,
                     retention: Retention {
                         comment_months: settings.comment_retention_months,
                         audit_months: settings.audit_retention_months,

@@ -36,7 +36,11 @@ pub struct LoadReport {
     pub rows: Vec<LoadResult>,
     pub peak_server_mib: f64,
     pub acknowledged: usize,
+    /// Responses stored: released by the release after the load, or still waiting.
     pub stored: i64,
+    /// How long the release after the load took, and how many responses it released.
+    pub release_seconds: f64,
+    pub released: usize,
 }
 
 const ANSWERS: &[(&str, &str)] = &[
@@ -261,15 +265,23 @@ pub fn run(
     drop(server);
     let _ = std::fs::remove_dir_all(&mail_dir);
     let mut conn = db::establish(&parsed)?;
+    // The daily release, as it would run the next morning: every acknowledged submission of
+    // the load is one group of one team, so all of it goes.
+    let started = Instant::now();
+    let released = crate::submissions::release::release(&mut conn, 5, crate::db::today())?;
+    let release_seconds = started.elapsed().as_secs_f64();
     use diesel::prelude::*;
-    let stored: i64 = crate::db::schema::responses::table
+    let released_rows: i64 = crate::db::schema::responses::table
         .count()
         .get_result(&mut conn)?;
+    let stored = released_rows + crate::submissions::staging::count_waiting(&mut conn, None)?;
     Ok(LoadReport {
         rows,
         peak_server_mib,
         acknowledged,
         stored,
+        release_seconds,
+        released: released.responses,
     })
 }
 
@@ -330,8 +342,13 @@ pub fn run_and_print(
             );
         }
         println!(
-            "{backend}: peak server memory {:.1} MiB; acknowledged {}, stored {}",
-            report.peak_server_mib, report.acknowledged, report.stored
+            "{backend}: peak server memory {:.1} MiB; acknowledged {}, stored {}; \
+             the release afterwards moved {} responses in {:.2} s",
+            report.peak_server_mib,
+            report.acknowledged,
+            report.stored,
+            report.released,
+            report.release_seconds
         );
         failed |= report.stored != report.acknowledged as i64;
     }

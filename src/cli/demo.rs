@@ -9,10 +9,7 @@ pub fn load(settings: &Settings) -> anyhow::Result<()> {
         "--demo loads only into the embedded SQLite database"
     );
     let services = super::open(settings)?;
-    let rules = match &settings.evidence_file {
-        Some(path) => crate::reports::rules::EvidenceRules::from_file(path)?,
-        None => crate::reports::rules::EvidenceRules::default(),
-    };
+    let rules = crate::reports::rules::EvidenceRules::load(settings.evidence_file.as_deref())?;
     let mut conn = services.pool.get()?;
     if crate::demo::load(&mut conn, &services.catalogue, &rules.themes)? {
         println!("demo organisation loaded");

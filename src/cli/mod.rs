@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod invite;
 mod migrate;
+mod release;
 mod serve;
 mod surveys;
 mod team;
@@ -68,6 +69,8 @@ enum Command {
     BenchLoad(bench::BenchLoadArgs),
     /// Issue invitations: printable links with codes, or emails through the outbox.
     Invite(invite::InviteArgs),
+    /// Release waiting responses to staff now, under the same rule as the daily release.
+    Release,
 }
 
 /// Runs the command line, turning every failure into one clear line and a non-zero exit.
@@ -103,6 +106,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Bench(args) => bench::both(&args),
         Command::BenchLoad(args) => bench::load(&args),
         Command::Invite(args) => invite::run(args, &settings),
+        Command::Release => release::run(&settings),
     }
 }
 

@@ -4,8 +4,9 @@ pub mod actions;
 pub mod audit;
 
 use crate::db::DbConnection;
-use crate::db::schema::{actions as actions_t, comments, concerns, response_totals};
+use crate::db::schema::{actions as actions_t, comments, concerns};
 use crate::error::AppError;
+use crate::protection::Cells;
 use crate::responses::Stored;
 use crate::text::sentiment::Sentiment;
 use actions::{ActionRow, ActionStatus};
@@ -233,7 +234,8 @@ pub struct ConcernFilter {
     pub source: Option<ConcernSource>,
     /// Only concerns raised in this period (reports); otherwise the newest thousand.
     pub period: Option<(NaiveDate, NaiveDate)>,
-    /// A comment is shown only if its group gave at least this many responses.
+    /// A comment is shown only if its team's group gave at least this many responses in its
+    /// month (the one protected table's rule).
     pub comment_min_n: u32,
     /// Only concerns whose comment touches this theme.
     pub theme: Option<String>,
@@ -253,35 +255,6 @@ impl ConcernFilter {
     }
 }
 
-/// Groups of a team with at least `min_n` responses in the twelve months to today: the only
-/// groups whose comments may be shown, on a concern as anywhere else.
-fn groups_with_enough_responses(
-    conn: &mut DbConnection,
-    team_id: &str,
-    min_n: u32,
-) -> QueryResult<Vec<String>> {
-    let today = crate::db::today();
-    let first = today
-        .checked_sub_months(chrono::Months::new(11))
-        .unwrap_or(today)
-        .format("%Y-%m")
-        .to_string();
-    let rows: Vec<(String, i64)> = response_totals::table
-        .filter(response_totals::team_id.eq(team_id))
-        .filter(response_totals::month.ge(first))
-        .select((response_totals::respondent, response_totals::count))
-        .load(conn)?;
-    let mut per_group: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-    for (group, n) in rows {
-        *per_group.entry(group).or_default() += n;
-    }
-    Ok(per_group
-        .into_iter()
-        .filter(|(_, n)| *n >= i64::from(min_n))
-        .map(|(g, _)| g)
-        .collect())
-}
-
 fn assemble(
     conn: &mut DbConnection,
     rows: Vec<ConcernRow>,
@@ -294,7 +267,7 @@ fn assemble(
         .select(ActionRow::as_select())
         .load(conn)?;
     let comment_ids: Vec<&String> = rows.iter().filter_map(|r| r.comment_id.as_ref()).collect();
-    let with_groups: Vec<(String, String, String, String, String)> = comments::table
+    let with_groups: Vec<(String, String, String, String, String, NaiveDate)> = comments::table
         .filter(comments::id.eq_any(comment_ids))
         .select((
             comments::id,
@@ -302,12 +275,13 @@ fn assemble(
             comments::team_id,
             comments::respondent,
             comments::themes,
+            comments::received_on,
         ))
         .load(conn)?;
     // Theme tags are coarse and shown even where the words themselves are withheld.
     let themes_of: std::collections::HashMap<String, Vec<String>> = with_groups
         .iter()
-        .map(|(id, _, _, _, themes)| {
+        .map(|(id, _, _, _, themes, _)| {
             (
                 id.clone(),
                 themes
@@ -318,16 +292,31 @@ fn assemble(
             )
         })
         .collect();
-    let mut visible: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
+    // The words are shown only from the shown cells of the one protected table, as
+    // everywhere else.
+    let mut months: std::collections::BTreeMap<&str, (String, String)> =
+        std::collections::BTreeMap::new();
+    for (_, _, team_id, _, _, day) in &with_groups {
+        let month = crate::totals::month_of(*day);
+        let span = months
+            .entry(team_id.as_str())
+            .or_insert_with(|| (month.clone(), month.clone()));
+        span.0 = span.0.clone().min(month.clone());
+        span.1 = span.1.clone().max(month);
+    }
+    let mut cells = std::collections::HashMap::new();
+    for (team_id, (first, last)) in months {
+        let shown = Cells::load(conn, Some(team_id), (&first, &last), comment_min_n)?;
+        cells.insert(team_id.to_string(), shown);
+    }
     let mut bodies: Vec<(String, String)> = Vec::new();
-    for (id, body, team_id, group, _) in with_groups {
-        if !visible.contains_key(&team_id) {
-            let groups = groups_with_enough_responses(conn, &team_id, comment_min_n)?;
-            visible.insert(team_id.clone(), groups);
-        }
-        if visible.get(&team_id).is_some_and(|g| g.contains(&group)) {
-            bodies.push((id, body));
+    for (id, body, team_id, group, _, day) in &with_groups {
+        let month = crate::totals::month_of(*day);
+        if cells
+            .get(team_id)
+            .is_some_and(|c: &Cells| c.shows(team_id, &month, group))
+        {
+            bodies.push((id.clone(), body.clone()));
         }
     }
     let today = crate::db::today();

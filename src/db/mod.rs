@@ -177,6 +177,40 @@ macro_rules! on_backend {
     };
 }
 
+/// Runs `work` in a transaction that takes the write lock at its start on SQLite (`BEGIN
+/// IMMEDIATE`), or in a savepoint when one is already open. A deferred SQLite transaction that
+/// reads and then writes fails at once, without waiting, when another connection committed in
+/// between; work that reads first and writes later must start this way.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost = match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()?
+            .is_none(),
+        DbConnection::Postgresql(_) => false,
+    };
+    if !outermost {
+        return conn.transaction(work);
+    }
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
 /// The current time truncated to microseconds, the precision both backends keep.
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();

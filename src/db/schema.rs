@@ -221,6 +221,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    staged_responses (id) {
+        id -> Text,
+        team_id -> Text,
+        survey_version_id -> Text,
+        respondent -> Text,
+        channel -> Text,
+        month -> Text,
+        answers -> Text,
+    }
+}
+
+diesel::table! {
     scheduled_jobs (name) {
         name -> Text,
         next_run_at -> Timestamp,
@@ -261,4 +273,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     comment_totals,
     invitation_totals,
     scheduled_jobs,
+    staged_responses,
 );

@@ -39,6 +39,70 @@ struct Stamps {
     distinct_ids: i64,
 }
 
+/// Waits for the lock that every rewrite of used invitations takes on PostgreSQL, until the
+/// caller's transaction ends; also holds off new redemptions for that long, so a release sees
+/// and rewrites every used invitation. Nothing to do on SQLite, whose writer lock the caller
+/// already holds.
+pub fn lock_for_rewrite(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<BigInt, _>(REWRITE_LOCK)
+            .execute(pg)?;
+        // Redemptions lock an invitation row and then add a waiting submission; taking the
+        // invitations table first, in that same order, means a release never deadlocks them.
+        diesel::sql_query("LOCK TABLE invitations IN SHARE ROW EXCLUSIVE MODE").execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Rewrites every recently used invitation, one at a time in random order, inside a release's
+/// transaction: they all take its transaction id, and on SQLite each moves to a new row id
+/// (its position in the file) in that random order. Returns how many were rewritten.
+pub fn shuffle_used(conn: &mut DbConnection) -> QueryResult<usize> {
+    use crate::db::cached_sql::{Bind, CachedSql};
+    let since = crate::db::today() - TimeDelta::days(REWRITE_DAYS_AFTER_EXPIRY);
+    let mut used: Vec<String> = invitations::table
+        .filter(invitations::used.eq(true))
+        .filter(invitations::expires_on.ge(since))
+        .select(invitations::id)
+        .load(conn)?;
+    crate::submissions::release::shuffle(&mut used);
+    // Setting `used` to what it already is still writes a new version of the row.
+    const REWRITE_POSTGRES: &str = "UPDATE invitations SET used = ? WHERE id = ?";
+    const MOVE_SQLITE: &str = "UPDATE invitations SET rowid =          (SELECT MAX(rowid) + 1 FROM invitations) WHERE id = ?";
+    for id in &used {
+        match conn {
+            DbConnection::Postgresql(pg) => {
+                CachedSql::new(REWRITE_POSTGRES, vec![Bind::Bool(true), Bind::Text(id)])
+                    .execute(pg)?
+            }
+            DbConnection::Sqlite(lite) => {
+                CachedSql::new(MOVE_SQLITE, vec![Bind::Text(id)]).execute(lite)?
+            }
+        };
+    }
+    Ok(used.len())
+}
+
+/// After a release commits, cleans out what its transaction left behind: on PostgreSQL the
+/// invitations table is rewritten in the order of its random ids (`CLUSTER`), which also drops
+/// the old row versions, and waiting submissions' table is vacuumed; on SQLite the write-ahead
+/// log, which holds the pages as they were, is copied into the database and emptied (deleted
+/// rows are already zeroed by `secure_delete`).
+pub fn settle(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            diesel::sql_query("CLUSTER invitations USING invitations_pkey").execute(pg)?;
+            diesel::sql_query(
+                "VACUUM (SKIP_LOCKED) staged_responses, responses, answers, comments",
+            )
+            .execute(pg)?;
+        }
+        DbConnection::Sqlite(_) => crate::db::truncate_wal(conn),
+    }
+    Ok(())
+}
+
 /// Rewrites every used invitation whose link expired less than a week ago, all in one
 /// transaction, then vacuums the table. Returns how many rows were rewritten: none on
 /// SQLite, none when another server holds the lock, and none when they already share one id.

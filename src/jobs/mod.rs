@@ -2,34 +2,47 @@
 //!
 //! Each server runs a scheduler thread. Before a job runs, the scheduler claims it with a
 //! guarded update of its row in `scheduled_jobs` (moving its next run on), so when several
-//! servers share a PostgreSQL database, one of them runs it and the others skip it. An embedded
-//! SQLite database belongs to one server, which claims nothing: a claim is a commit, and a
-//! commit between another connection's read and write makes that write fail at once.
+//! servers share a PostgreSQL database, one of them runs it and the others skip it (see
+//! `needs_claim` for SQLite).
 
 pub mod reminders;
 pub mod retention;
 
 use crate::db::schema::scheduled_jobs;
 use crate::db::{DbConnection, Pool};
-use chrono::TimeDelta;
+use chrono::{NaiveDateTime, NaiveTime, TimeDelta};
 use diesel::prelude::*;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the jobs need to know.
 #[derive(Debug, Clone, Copy)]
 pub struct JobSettings {
     pub reminder_after_days: u32,
     pub retention: retention::Retention,
+    /// The local time of day at which waiting submissions are released.
+    pub release_time: NaiveTime,
+    /// The smallest batch a team's group is released in.
+    pub min_n: u32,
 }
 
-/// One scheduled job: its name (its row in `scheduled_jobs`), how often it runs, and what it
-/// does, returning how many things it changed.
+/// When a job runs.
+#[derive(Debug, Clone, Copy)]
+enum When {
+    /// Every so often, from the moment the service starts.
+    Every(Duration),
+    /// Once a day at `JobSettings::release_time`, local time; a run missed while the service
+    /// was stopped happens when it starts again.
+    DailyAtReleaseTime,
+}
+
+/// One scheduled job: its name (its row in `scheduled_jobs`), when it runs, and what it does,
+/// returning how many things it changed.
 struct Job {
     name: &'static str,
-    every: Duration,
-    run: fn(&mut DbConnection, &JobSettings) -> QueryResult<usize>,
+    when: When,
+    run: fn(&mut DbConnection, &JobSettings) -> anyhow::Result<usize>,
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -38,12 +51,12 @@ const MINUTE: Duration = Duration::from_secs(60);
 const JOBS: &[Job] = &[
     Job {
         name: "reminders",
-        every: MINUTE,
-        run: |conn, settings| reminders::queue(conn, settings.reminder_after_days),
+        when: When::Every(MINUTE),
+        run: |conn, settings| Ok(reminders::queue(conn, settings.reminder_after_days)?),
     },
     Job {
         name: "erase_expired_contacts",
-        every: MINUTE,
+        when: When::Every(MINUTE),
         run: |conn, _| {
             let erased = crate::invitations::erase_expired_contacts(conn)?;
             // Erased addresses also leave the SQLite log, not only the tables.
@@ -53,70 +66,137 @@ const JOBS: &[Job] = &[
     },
     Job {
         name: "unpair_used_invitations",
-        every: MINUTE,
-        run: |conn, _| crate::invitations::unpair::rewrite_used_invitations(conn),
+        when: When::Every(MINUTE),
+        run: |conn, _| Ok(crate::invitations::unpair::rewrite_used_invitations(conn)?),
+    },
+    Job {
+        name: "release",
+        when: When::DailyAtReleaseTime,
+        run: |conn, settings| {
+            let released =
+                crate::submissions::release::release(conn, settings.min_n, crate::db::today())?;
+            Ok(released.responses)
+        },
     },
     Job {
         name: "retention",
-        every: Duration::from_secs(3600),
+        when: When::Every(Duration::from_secs(3600)),
         run: |conn, settings| {
             let deleted = retention::apply(conn, settings.retention)?;
-            Ok(deleted.comments + deleted.audit_entries)
+            Ok(deleted.comments + deleted.audit_entries + deleted.waiting_submissions)
         },
     },
 ];
 
-/// How much earlier than its interval a job may be claimed again: the scheduler wakes on its
-/// own clock, and a claim a few milliseconds early must not wait a whole interval more.
+impl When {
+    /// The next run after `now` (UTC).
+    fn next_after(self, now: NaiveDateTime, settings: &JobSettings) -> NaiveDateTime {
+        match self {
+            When::Every(every) => now + TimeDelta::from_std(every).unwrap_or(TimeDelta::MAX),
+            When::DailyAtReleaseTime => next_local_time(now, settings.release_time),
+        }
+    }
+
+    /// The first run, for a job never run before: at once for a repeating job, at the next
+    /// release time for a daily one.
+    fn first(self, now: NaiveDateTime, settings: &JobSettings) -> NaiveDateTime {
+        match self {
+            When::Every(_) => now,
+            When::DailyAtReleaseTime => self.next_after(now, settings),
+        }
+    }
+}
+
+/// The next moment after `now` (UTC) at which local time reads `at`, in UTC.
+pub fn next_local_time(now: NaiveDateTime, at: NaiveTime) -> NaiveDateTime {
+    use chrono::{Local, TimeZone};
+    let local_now = Local.from_utc_datetime(&now);
+    let mut day = local_now.date_naive();
+    for _ in 0..3 {
+        // A time that does not exist that day (the clocks go forward) is skipped.
+        if let Some(candidate) = Local.from_local_datetime(&day.and_time(at)).earliest() {
+            let candidate = candidate.naive_utc();
+            if candidate > now {
+                return candidate;
+            }
+        }
+        day = day.succ_opt().unwrap_or(day);
+    }
+    now + TimeDelta::days(1)
+}
+
+/// How much earlier than its time a job may be claimed again: the scheduler wakes on its own
+/// clock, and a claim a few milliseconds early must not wait a whole interval more.
 const CLAIM_SLACK: TimeDelta = TimeDelta::seconds(1);
 
-/// Claims a job's run for this server; false when another server has run it within its interval.
-fn claim(conn: &mut DbConnection, name: &str, every: Duration) -> QueryResult<bool> {
-    if matches!(conn, DbConnection::Sqlite(_)) {
-        return Ok(true);
-    }
-    let now = crate::db::now();
-    let every = TimeDelta::from_std(every).unwrap_or(TimeDelta::MAX) - CLAIM_SLACK;
+/// Claims a job's run for this server: false when it is not due yet, or another server has
+/// run it. Its row records the next run, `first` for a job that has none.
+fn claim(
+    conn: &mut DbConnection,
+    name: &str,
+    now: NaiveDateTime,
+    first: NaiveDateTime,
+    next: NaiveDateTime,
+) -> QueryResult<bool> {
     crate::on_backend!(conn, |c| diesel::insert_into(scheduled_jobs::table)
         .values((
             scheduled_jobs::name.eq(name),
-            scheduled_jobs::next_run_at.eq(now),
+            scheduled_jobs::next_run_at.eq(first),
         ))
         .on_conflict_do_nothing()
         .execute(c))?;
     let won = diesel::update(
         scheduled_jobs::table
             .find(name)
-            .filter(scheduled_jobs::next_run_at.le(now)),
+            .filter(scheduled_jobs::next_run_at.le(now + CLAIM_SLACK)),
     )
-    .set(scheduled_jobs::next_run_at.eq(now + every))
+    .set(scheduled_jobs::next_run_at.eq(next))
     .execute(conn)?;
     Ok(won == 1)
 }
 
-/// Runs every job that is due and that no other server has run within its interval.
-pub fn run_due(pool: &Pool, settings: &JobSettings, due: &mut [Instant]) {
-    let now = Instant::now();
+/// Whether a job needs claiming before it runs. An embedded SQLite database belongs to one
+/// server, so a repeating job there runs without a claim: a claim is a commit, and a commit
+/// between another connection's read and write makes that write fail at once. A daily job is
+/// claimed on both, so that its run is remembered across restarts.
+fn needs_claim(conn: &DbConnection, when: When) -> bool {
+    matches!(conn, DbConnection::Postgresql(_)) || matches!(when, When::DailyAtReleaseTime)
+}
+
+/// Runs every job due by this server's clock (`due`, one entry a job) that no other server has
+/// run meanwhile, and moves each one's time on.
+fn run_due(pool: &Pool, settings: &JobSettings, due: &mut [NaiveDateTime]) {
+    let now = crate::db::now();
     for (job, due_at) in JOBS.iter().zip(due.iter_mut()) {
         if *due_at > now {
             continue;
         }
-        *due_at = now + job.every;
-        let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-            if !claim(&mut conn, job.name, job.every).map_err(|e| e.to_string())? {
-                return Ok(None);
-            }
-            (job.run)(&mut conn, settings)
-                .map(Some)
-                .map_err(|e| e.to_string())
-        });
+        let next = job.when.next_after(now, settings);
+        *due_at = next;
+        let outcome = pool
+            .get()
+            .map_err(anyhow::Error::from)
+            .and_then(|mut conn| {
+                if needs_claim(&conn, job.when)
+                    && !claim(
+                        &mut conn,
+                        job.name,
+                        now,
+                        job.when.first(now, settings),
+                        next,
+                    )?
+                {
+                    return Ok(None);
+                }
+                (job.run)(&mut conn, settings).map(Some)
+            });
         match outcome {
             Ok(Some(changed)) if changed > 0 => {
                 tracing::info!(job = job.name, changed, "scheduled job ran")
             }
             Ok(_) => {}
             Err(e) => {
-                tracing::warn!(job = job.name, error = %e, "scheduled job failed; will try again")
+                tracing::warn!(job = job.name, error = %format!("{e:#}"), "scheduled job failed; will try again")
             }
         }
     }
@@ -129,7 +209,7 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// Starts the thread. Every job is due at once, then at its interval.
+    /// Starts the thread.
     pub fn start(pool: Pool, settings: JobSettings) -> std::io::Result<Self> {
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let handle = {
@@ -145,12 +225,19 @@ impl Scheduler {
     }
 }
 
+/// The longest the scheduler sleeps, so that a changed clock is noticed within a minute.
+const LONGEST_SLEEP: Duration = Duration::from_secs(60);
+
 fn run(pool: &Pool, settings: &JobSettings, stop: &(Mutex<bool>, Condvar)) {
-    let mut due = vec![Instant::now(); JOBS.len()];
+    // Every job is looked at once at start; its claim says whether it is really due.
+    let mut due = vec![crate::db::now(); JOBS.len()];
     loop {
         run_due(pool, settings, &mut due);
-        let next = due.iter().min().copied().unwrap_or_else(Instant::now);
-        let wait = next.saturating_duration_since(Instant::now());
+        let next = due.iter().min().copied().unwrap_or_else(crate::db::now);
+        let wait = (next - crate::db::now())
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(LONGEST_SLEEP);
         let (lock, signal) = stop;
         let Ok(stopped) = lock.lock() else { return };
         let Ok((stopped, _)) = signal.wait_timeout_while(stopped, wait, |stopped| !*stopped) else {

@@ -1,5 +1,6 @@
 //! Retention: free-text comments and audit entries are deleted once they are older than the
-//! configured number of months. Counts already in the running totals stay, so reports for those
+//! configured number of months, and so are submissions that waited that long without their
+//! group ever making up a batch to release. Counts already in the running totals stay, so reports for those
 //! months keep their figures; only the words go.
 
 use crate::db::DbConnection;
@@ -19,6 +20,8 @@ pub struct Retention {
 pub struct Deleted {
     pub comments: usize,
     pub audit_entries: usize,
+    /// Submissions that waited as long as comments are kept without making up a batch.
+    pub waiting_submissions: usize,
 }
 
 /// Deletes what has passed its retention period. Safe to run on several servers at once.
@@ -36,8 +39,11 @@ pub fn apply(conn: &mut DbConnection, retention: Retention) -> QueryResult<Delet
         .execute(conn)?;
     let audit_entries =
         diesel::delete(audit_log::table.filter(audit_log::at.lt(audit_cutoff))).execute(conn)?;
+    let waiting_submissions =
+        crate::submissions::staging::expire(conn, &crate::totals::month_of(comment_cutoff))?;
     Ok(Deleted {
         comments,
         audit_entries,
+        waiting_submissions,
     })
 }

@@ -8,6 +8,7 @@ use crate::analysis::agreement::{self, AgreementFigures, Indicator, Proportion};
 use crate::analysis::fft::{FftCounts, FftFigures, fft_figures};
 use crate::analysis::median_days;
 use crate::analysis::suppression::{needs_total_withheld, suppress_cells};
+use crate::protection::Cells;
 use crate::surveys::{Criterion, QuestionKind, Respondent, SurveyVersion};
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -222,10 +223,13 @@ fn to_u32(n: i64) -> u32 {
 /// The channels responses are counted by, in report order.
 const CHANNELS: [&str; 3] = ["email", "printed", "other"];
 
-/// Builds the report from loaded totals, one section at a time.
-pub fn build(inputs: &Inputs<'_>, loaded: &Loaded) -> Report {
+/// Builds the report from loaded totals, one section at a time, each from the shown cells of
+/// the one protected table (see `protection`) and nothing else.
+pub fn build(inputs: &Inputs<'_>, everything: &Loaded) -> Report {
     let min_n = inputs.rules.min_n;
-    let (responses, responses_by_channel) = responses_section(loaded, min_n);
+    let cells = everything.cells(min_n);
+    let loaded = &everything.shown_part(&cells);
+    let (responses, responses_by_channel) = responses_section(loaded, &cells, min_n);
     let answers = AnswerTotals::add_up(loaded, inputs.versions);
     let criteria = criteria_section(inputs, &answers, &responses);
     let (fft, fft_trend) = fft_section(&answers, min_n);
@@ -255,9 +259,11 @@ pub fn build(inputs: &Inputs<'_>, loaded: &Loaded) -> Report {
     }
 }
 
-/// Responses by group and by channel, protected; both breakdowns share one total, so a total
-/// hidden in one is hidden in both.
-fn responses_section(loaded: &Loaded, min_n: u32) -> (Breakdown, Breakdown) {
+/// Responses by group and by channel, from the shown cells. A group with a withheld cell and
+/// none shown is `null`; and while any cell is withheld the total is withheld too, in both
+/// breakdowns, rather than another group's evidence: the total would give the withheld count
+/// away. Small channel counts are hidden with the next-smallest, as in any breakdown.
+fn responses_section(loaded: &Loaded, cells: &Cells, min_n: u32) -> (Breakdown, Breakdown) {
     let mut by_group: BTreeMap<Respondent, u32> = BTreeMap::new();
     let mut by_channel: BTreeMap<&str, u32> = BTreeMap::new();
     for row in &loaded.responses {
@@ -271,19 +277,23 @@ fn responses_section(loaded: &Loaded, min_n: u32) -> (Breakdown, Breakdown) {
             .unwrap_or("other");
         *by_channel.entry(channel).or_default() += to_u32(row.count);
     }
-    let group_names: Vec<&'static str> = Respondent::ALL.iter().map(|r| r.as_str()).collect();
-    let group_counts: Vec<u32> = Respondent::ALL
-        .iter()
-        .map(|r| by_group.get(r).copied().unwrap_or(0))
-        .collect();
+    let groups = Breakdown {
+        cells: Respondent::ALL
+            .iter()
+            .map(|r| {
+                let shown = by_group.get(r).copied().unwrap_or(0);
+                let count = (shown > 0 || !cells.withholds(*r)).then_some(shown);
+                (r.as_str(), count)
+            })
+            .collect(),
+        total: (!cells.withholds_any()).then(|| by_group.values().sum()),
+    };
     let channel_counts: Vec<u32> = CHANNELS
         .iter()
         .map(|c| by_channel.get(c).copied().unwrap_or(0))
         .collect();
-    let mut groups = Breakdown::protect(&group_names, &group_counts, min_n);
     let mut channels = Breakdown::protect(&CHANNELS, &channel_counts, min_n);
     if groups.total.is_none() || channels.total.is_none() {
-        groups.total = None;
         channels.total = None;
     }
     (groups, channels)
@@ -607,6 +617,7 @@ mod tests {
             let version = &self.versions[&self.version(slug)];
             let respondent = version.survey.respondent.as_str().to_string();
             loaded.responses.push(ResponseCount {
+                team_id: "t1".into(),
                 version_id: version.id.clone(),
                 respondent: respondent.clone(),
                 channel: "printed".into(),
@@ -622,6 +633,7 @@ mod tests {
                     _ => continue,
                 };
                 loaded.answers.push(AnswerCount {
+                    team_id: "t1".into(),
                     version_id: version.id.clone(),
                     question_id: q.id.clone(),
                     respondent: respondent.clone(),
@@ -646,44 +658,56 @@ mod tests {
     }
 
     #[test]
-    fn a_group_under_min_n_is_hidden_with_the_next_smallest_and_everywhere_after() {
+    fn a_small_cell_is_left_out_of_every_figure_and_the_total_is_withheld_not_another_group() {
         let f = Fixture::new();
         let mut loaded = Loaded::default();
         f.add(&mut loaded, "service-user", "2026-03", 6, true, "5");
         f.add(&mut loaded, "carer", "2026-03", 3, false, "1");
         f.add(&mut loaded, "staff", "2026-03", 7, true, "5");
         let report = f.build(&loaded);
-        assert_eq!(report.responses.get("carer"), Some(None), "3 carers hidden");
+        assert_eq!(
+            report.responses.get("carer"),
+            Some(None),
+            "3 carers withheld"
+        );
         assert_eq!(
             report.responses.get("partner"),
             Some(Some(0)),
             "a zero gives nothing away"
         );
-        // The next-smallest non-zero group goes too, so the total cannot pin the carers.
-        assert_eq!(report.responses.get("service_user"), Some(None));
+        // The other groups keep their evidence; the total, which would give the carers away,
+        // is withheld instead, in both breakdowns.
+        assert_eq!(report.responses.get("service_user"), Some(Some(6)));
         assert_eq!(report.responses.get("staff"), Some(Some(7)));
-        assert_eq!(report.responses.total, Some(16));
-        // Hidden groups stay hidden in every criterion, and in 22c's count.
+        assert_eq!(report.responses.total, None);
+        assert_eq!(report.responses_by_channel.total, None);
+        assert_eq!(report.response_rate_pct, None);
         let c22d = criterion(&report, "22d");
         assert!(source(c22d, Respondent::Carer).suppressed);
-        assert!(source(c22d, Respondent::ServiceUser).suppressed);
+        assert_eq!(source(c22d, Respondent::ServiceUser).n, Some(6));
         assert_eq!(source(c22d, Respondent::Staff).n, Some(7));
-        assert_eq!(report.feedback_action.service_user_responses, None);
+        assert_eq!(report.feedback_action.service_user_responses, Some(6));
+        // The carers' very poor answers are not in the FFT either: it counts shown cells only.
+        assert_eq!(report.fft.very_good, Some(6));
+        assert_eq!(report.fft.very_poor, Some(0));
+        assert_eq!(report.fft.total, Some(6));
     }
 
     #[test]
-    fn a_total_that_would_pin_a_lone_small_group_is_withheld_in_both_breakdowns() {
+    fn a_period_is_a_sum_of_whole_shown_cells() {
         let f = Fixture::new();
         let mut loaded = Loaded::default();
-        f.add(&mut loaded, "carer", "2026-03", 3, true, "5");
+        f.add(&mut loaded, "carer", "2026-03", 5, true, "5");
+        f.add(&mut loaded, "carer", "2026-04", 2, false, "1");
         let report = f.build(&loaded);
-        assert_eq!(report.responses.get("carer"), Some(None));
-        assert_eq!(report.responses.total, None);
+        // April's two carers are in no figure: the period shows March's five alone.
+        assert_eq!(report.responses.get("carer"), Some(Some(5)));
+        assert_eq!(report.fft.very_poor, Some(0));
         assert_eq!(
-            report.responses_by_channel.total, None,
-            "one total, hidden in both"
+            source(criterion(&report, "22d"), Respondent::Carer).agree_pct,
+            Some(100.0)
         );
-        assert_eq!(report.response_rate_pct, None);
+        assert_eq!(report.responses.total, None, "while a cell is withheld");
     }
 
     #[test]
@@ -711,7 +735,7 @@ mod tests {
     }
 
     #[test]
-    fn a_small_month_of_the_fft_trend_is_hidden_with_another() {
+    fn a_month_with_a_withheld_cell_is_left_out_of_the_fft_trend() {
         let f = Fixture::new();
         let mut loaded = Loaded::default();
         f.add(&mut loaded, "service-user", "2026-03", 9, true, "5");
@@ -723,18 +747,17 @@ mod tests {
             .iter()
             .map(|m| (m.month.as_str(), m.figures.total))
             .collect();
-        assert_eq!(
-            shown,
-            [("2026-03", None), ("2026-04", None), ("2026-05", Some(12))]
-        );
-        assert_eq!(report.fft.total, Some(23), "the period as a whole is shown");
+        assert_eq!(shown, [("2026-03", Some(9)), ("2026-05", Some(12))]);
+        assert_eq!(report.fft.total, Some(21), "April's two are in no figure");
     }
 
     #[test]
     fn sentiment_and_themes_are_counted_once_and_small_counts_withheld() {
         let f = Fixture::new();
         let mut loaded = Loaded::default();
+        f.add(&mut loaded, "service-user", "2026-03", 17, true, "5");
         let comment = |sentiment: &str, theme: &str, count| CommentCount {
+            team_id: "t1".into(),
             month: "2026-03".into(),
             respondent: "service_user".into(),
             sentiment: sentiment.into(),

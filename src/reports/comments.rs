@@ -1,16 +1,17 @@
-//! Reading comments for staff, under the small-number rule: a group's comments are shown only
-//! when that group gave at least `min_n` responses in the period.
+//! Reading comments for staff, from the shown cells of the one protected table only (see
+//! `protection`): a comment is shown when its team's group gave at least `min_n` responses in
+//! its month, as for every other figure.
 
 use super::period::Period;
 use crate::db::DbConnection;
-use crate::db::schema::{comments, response_totals, responses};
+use crate::db::schema::{comments, responses};
 use crate::error::AppError;
+use crate::protection::Cells;
 use crate::surveys::Catalogue;
 use crate::text::sentiment::Sentiment;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// A comment as staff see it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -58,32 +59,17 @@ pub fn list(
     min_n: u32,
 ) -> QueryResult<CommentList> {
     let (first, last) = period.months();
-    let counts: Vec<(String, i64)> = response_totals::table
-        .filter(response_totals::team_id.eq(team_id))
-        .filter(response_totals::month.between(first, last))
-        .select((response_totals::respondent, response_totals::count))
-        .load(conn)?;
-    let mut per_group: BTreeMap<String, i64> = BTreeMap::new();
-    for (group, n) in counts {
-        *per_group.entry(group).or_default() += n;
-    }
-    let visible: Vec<String> = per_group
-        .iter()
-        .filter(|(_, n)| **n >= i64::from(min_n))
-        .map(|(g, _)| g.clone())
-        .collect();
-    let withheld_groups = per_group
-        .keys()
-        .filter(|g| !visible.contains(g))
-        .cloned()
+    let cells = Cells::load(conn, Some(team_id), (&first, &last), min_n)?;
+    let withheld_groups = cells
+        .withheld_groups()
+        .into_iter()
+        .map(|g| g.as_str().to_string())
         .collect();
     let rows: Vec<Row> = comments::table
         .inner_join(responses::table)
         .filter(comments::team_id.eq(team_id))
         .filter(comments::received_on.between(period.from, period.to))
-        .filter(comments::respondent.eq_any(&visible))
         .order((comments::received_on.desc(), comments::id.asc()))
-        .limit(2000)
         .select((
             comments::id,
             comments::respondent,
@@ -99,13 +85,20 @@ pub fn list(
         .load(conn)?;
     let mut list = Vec::with_capacity(rows.len());
     for (id, group, question_id, text, urgent, day, sentiment, corrected, themes, version) in rows {
+        let month = day.format("%Y-%m").to_string();
+        if !cells.shows(team_id, &month, &group) {
+            continue;
+        }
+        if list.len() == 2000 {
+            break;
+        }
         let question = catalogue
             .version(conn, &version)?
             .and_then(|v| v.survey.question(&question_id).map(|q| q.text.clone()));
         list.push(CommentView {
             id,
             group,
-            month: day.format("%Y-%m").to_string(),
+            month,
             question_id,
             question,
             text,

@@ -3,7 +3,8 @@
 use super::build::Report;
 use super::period::Period;
 use crate::db::DbConnection;
-use crate::db::schema::{answer_totals, answers, response_totals, responses, teams};
+use crate::db::schema::{answer_totals, answers, responses, teams};
+use crate::protection::Cells;
 use crate::surveys::{Catalogue, QuestionKind};
 use diesel::prelude::*;
 use std::collections::BTreeMap;
@@ -199,8 +200,9 @@ pub fn report_csv(report: &Report) -> anyhow::Result<String> {
 }
 
 /// One row per answer with no identifiers: team, month, group, channel, questionnaire, question,
-/// criterion and value. Groups with fewer than `min_n` responses in the period are left out,
-/// and free text is not exported (it is read, audited, through the comments page).
+/// criterion and value, from the shown cells of the one protected table only (a team's group
+/// with fewer than `min_n` responses in a month is left out, here as in the report), and free
+/// text is not exported (it is read, audited, through the comments page).
 pub fn answers_csv(
     conn: &mut DbConnection,
     catalogue: &Catalogue,
@@ -209,27 +211,7 @@ pub fn answers_csv(
     min_n: u32,
 ) -> anyhow::Result<String> {
     let (first, last) = period.months();
-    let counts: Vec<(String, String, i64)> = response_totals::table
-        .filter(response_totals::team_id.eq(team_id))
-        .filter(response_totals::month.between(first, last))
-        .select((
-            response_totals::month,
-            response_totals::respondent,
-            response_totals::count,
-        ))
-        .load(conn)?;
-    // A month's answers from a group are exported only when that group gave at least min_n
-    // responses that month: smaller cells could be one person.
-    let mut per_cell: BTreeMap<(String, String), i64> = BTreeMap::new();
-    for (month, group, n) in counts {
-        *per_cell.entry((month, group)).or_default() += n;
-    }
-    let visible_cells: Vec<(String, String)> = per_cell
-        .into_iter()
-        .filter(|(_, n)| *n >= i64::from(min_n))
-        .map(|(cell, _)| cell)
-        .collect();
-    let visible: Vec<String> = visible_cells.iter().map(|(_, g)| g.clone()).collect();
+    let cells = Cells::load(conn, Some(team_id), (&first, &last), min_n)?;
     let rows: Vec<(
         String,
         chrono::NaiveDate,
@@ -242,7 +224,6 @@ pub fn answers_csv(
         .inner_join(responses::table.inner_join(teams::table))
         .filter(responses::team_id.eq(team_id))
         .filter(responses::received_on.between(period.from, period.to))
-        .filter(responses::respondent.eq_any(&visible))
         // Ordered by question and value, not by response, so rows cannot be regrouped into one
         // person's set of answers.
         .order((
@@ -275,10 +256,7 @@ pub fn answers_csv(
     ])?;
     for (team, day, group, channel, version_id, question_id, value) in rows {
         let month = day.format("%Y-%m").to_string();
-        if !visible_cells
-            .iter()
-            .any(|(m, g)| *m == month && *g == group)
-        {
+        if !cells.shows(team_id, &month, &group) {
             continue;
         }
         let version = catalogue.version(conn, &version_id)?;
@@ -307,9 +285,23 @@ pub fn answers_csv(
     finish(w)
 }
 
+/// Answers of one value to one question, from one team's group in one month.
+#[derive(Queryable)]
+struct FftAnswerCount {
+    team_id: String,
+    group: String,
+    team: String,
+    month: String,
+    version_id: String,
+    question_id: String,
+    value: String,
+    count: i64,
+}
+
 /// The monthly FFT return: per team and month, the six counts, the total and the counts by
 /// collection mode. Every response here was collected on a web form, so all count as online.
-/// Months with fewer than `min_n` answers are suppressed (empty cells).
+/// Counted from the shown cells of the one protected table only, as the report is; months with
+/// fewer than `min_n` answers are suppressed (empty cells).
 pub fn fft_return_csv(
     conn: &mut DbConnection,
     catalogue: &Catalogue,
@@ -320,13 +312,16 @@ pub fn fft_return_csv(
     let (first, last) = period.months();
     let mut q = answer_totals::table
         .inner_join(teams::table)
-        .filter(answer_totals::month.between(first, last))
+        .filter(answer_totals::month.between(first.clone(), last.clone()))
         .into_boxed();
     if let Some(t) = team_id {
         q = q.filter(answer_totals::team_id.eq(t.to_string()));
     }
-    let rows: Vec<(String, String, String, String, String, i64)> = q
+    let cells = Cells::load(conn, team_id, (&first, &last), min_n)?;
+    let rows: Vec<FftAnswerCount> = q
         .select((
+            answer_totals::team_id,
+            answer_totals::respondent,
             teams::code,
             answer_totals::month,
             answer_totals::survey_version_id,
@@ -336,7 +331,20 @@ pub fn fft_return_csv(
         ))
         .load(conn)?;
     let mut table: BTreeMap<(String, String), [i64; 6]> = BTreeMap::new();
-    for (team, month, version_id, question_id, value, count) in rows {
+    for row in rows {
+        let FftAnswerCount {
+            team_id,
+            group,
+            team,
+            month,
+            version_id,
+            question_id,
+            value,
+            count,
+        } = row;
+        if !cells.shows(&team_id, &month, &group) {
+            continue;
+        }
         let is_fft = catalogue
             .version(conn, &version_id)?
             .and_then(|v| {

@@ -7,12 +7,14 @@ use crate::db::DbConnection;
 use crate::db::schema::{
     answer_totals, comment_totals, invitation_totals, response_totals, responses,
 };
+use crate::protection::Cells;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
 /// Responses of one questionnaire version, group and channel in one month.
 #[derive(Debug, Clone, Queryable)]
 pub struct ResponseCount {
+    pub team_id: String,
     pub version_id: String,
     pub respondent: String,
     pub channel: String,
@@ -23,6 +25,7 @@ pub struct ResponseCount {
 /// Answers with one value to one question, from one group in one month.
 #[derive(Debug, Clone, Queryable)]
 pub struct AnswerCount {
+    pub team_id: String,
     pub version_id: String,
     pub question_id: String,
     pub respondent: String,
@@ -35,6 +38,7 @@ pub struct AnswerCount {
 /// comments, else the count of those tagged with that theme.
 #[derive(Debug, Clone, Queryable)]
 pub struct CommentCount {
+    pub team_id: String,
     pub month: String,
     pub respondent: String,
     pub sentiment: String,
@@ -43,7 +47,7 @@ pub struct CommentCount {
 }
 
 /// Everything read for one report.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Loaded {
     pub responses: Vec<ResponseCount>,
     pub answers: Vec<AnswerCount>,
@@ -51,6 +55,50 @@ pub struct Loaded {
     pub invitations: i64,
     pub latest_service_user_response: Option<NaiveDate>,
     pub concerns: Vec<Concern>,
+}
+
+impl Loaded {
+    /// Only what the shown cells hold: the part of the totals that any output may use.
+    pub fn shown_part(&self, cells: &Cells) -> Loaded {
+        Loaded {
+            responses: self
+                .responses
+                .iter()
+                .filter(|r| cells.shows(&r.team_id, &r.month, &r.respondent))
+                .cloned()
+                .collect(),
+            answers: self
+                .answers
+                .iter()
+                .filter(|a| cells.shows(&a.team_id, &a.month, &a.respondent))
+                .cloned()
+                .collect(),
+            comments: self
+                .comments
+                .iter()
+                .filter(|c| cells.shows(&c.team_id, &c.month, &c.respondent))
+                .cloned()
+                .collect(),
+            invitations: self.invitations,
+            latest_service_user_response: self.latest_service_user_response,
+            concerns: self.concerns.clone(),
+        }
+    }
+
+    /// The table's cells, decided from the response counts.
+    pub fn cells(&self, min_n: u32) -> Cells {
+        Cells::from_counts(
+            self.responses.iter().map(|r| {
+                (
+                    r.team_id.as_str(),
+                    r.month.as_str(),
+                    r.respondent.as_str(),
+                    r.count,
+                )
+            }),
+            min_n,
+        )
+    }
 }
 
 /// Reads the totals for a team (or every team) over a period. Sums are taken in Rust: SQL's
@@ -72,6 +120,7 @@ pub fn load(
     }
     let responses = q
         .select((
+            response_totals::team_id,
             response_totals::survey_version_id,
             response_totals::respondent,
             response_totals::channel,
@@ -88,6 +137,7 @@ pub fn load(
     }
     let answers = q
         .select((
+            answer_totals::team_id,
             answer_totals::survey_version_id,
             answer_totals::question_id,
             answer_totals::respondent,
@@ -105,6 +155,7 @@ pub fn load(
     }
     let comments = q
         .select((
+            comment_totals::team_id,
             comment_totals::month,
             comment_totals::respondent,
             comment_totals::sentiment,

@@ -52,6 +52,11 @@ struct RulesFile {
 }
 
 impl EvidenceRules {
+    /// The rules in `EVIDENCE_FILE` when one is set, else the defaults.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        file.map_or_else(|| Ok(Self::default()), Self::from_file)
+    }
+
     /// Reads a rules file over the defaults, naming the file and key at fault.
     pub fn from_file(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)

@@ -55,7 +55,8 @@ impl Stored {
 }
 
 /// One answer made ready to store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 enum ReadyAnswer {
     /// Free text, scrubbed of identifiers, with what was read from it.
     Text {
@@ -77,10 +78,29 @@ enum ReadyAnswer {
 /// sentiment and themes worked out. This is all reading and no writing, so it is done before
 /// a submission joins the queue for the one writer (see `submissions::writer`), which then only
 /// writes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Prepared(Vec<ReadyAnswer>);
 
 impl Prepared {
+    /// Whether any free text used risk language.
+    pub fn urgent(&self) -> bool {
+        self.0
+            .iter()
+            .any(|a| matches!(a, ReadyAnswer::Text { urgent: true, .. }))
+    }
+
+    /// The prepared answers as stored while they wait for a release.
+    pub fn to_json(&self) -> String {
+        // Plain strings, numbers and enums: serialising cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads answers back from `to_json`.
+    pub fn from_json(text: &str) -> serde_json::Result<Self> {
+        serde_json::from_str(text)
+    }
+
     /// Reads every answer as `rules` say.
     pub fn new(given: &[Answer], rules: &TextRules<'_>) -> Self {
         let ready = given

@@ -6,19 +6,19 @@
 //! Free text is read (scrubbed, checked for risk language, tagged) on the request's own thread
 //! before the submission joins the queue of the one writer (`writer`), which then only writes.
 
+pub mod release;
+pub mod staging;
 pub mod writer;
 
-use crate::concerns;
 use crate::db::{DatabaseUrl, DbConnection};
 use crate::error::AppError;
 use crate::invitations::{self, OpenInvitation};
 use crate::metrics::CommitMetrics;
-use crate::responses::{self, NewResponse, Prepared, Stored, TextRules};
+use crate::responses::{Prepared, TextRules};
 use crate::surveys::Respondent;
 use crate::surveys::answers::Answer;
 use crate::teams::Team;
 use crate::text::{RiskTerms, Tagger};
-use crate::totals::Tally;
 use std::sync::Arc;
 
 pub use writer::GroupCommit;
@@ -39,7 +39,8 @@ pub struct Submissions {
 /// What a stored submission tells the page that thanks the person.
 #[derive(Debug)]
 pub struct Accepted {
-    pub stored: Stored,
+    /// Whether any free text used risk language: the thank-you page puts urgent help first.
+    pub urgent: bool,
     /// The team's page settings as they are now (language, crisis line).
     pub team: Option<Team>,
 }
@@ -73,17 +74,20 @@ impl Submissions {
             },
         );
         self.writer
-            .run(move |conn, tally| {
-                let stored = store(conn, &invitation, respondent, &prepared, tally)?;
+            .run(move |conn| {
+                store(conn, &invitation, respondent, &prepared)?;
                 let team = crate::teams::find(conn, &invitation.team_id)?;
-                Ok(Accepted { stored, team })
+                Ok(Accepted {
+                    urgent: prepared.urgent(),
+                    team,
+                })
             })
             .await
     }
 }
 
-/// Stores the answers for an open invitation, or fails with `Gone` if another submission used
-/// the link first.
+/// Redeems an open invitation and stores its answers to wait for their release, or fails with
+/// `Gone` if another submission used the link first.
 ///
 /// The caller runs this inside a transaction or savepoint of its own (the writer gives each
 /// submission a savepoint), so that a failure part way through undoes the redeemed link as well
@@ -93,22 +97,19 @@ pub fn store(
     invitation: &OpenInvitation,
     respondent: Respondent,
     answers: &Prepared,
-    tally: &mut Tally,
-) -> Result<Stored, AppError> {
+) -> Result<(), AppError> {
     // First statement is the write: on SQLite it takes the write lock at once (and waits
     // its turn), on PostgreSQL the row lock makes the loser see `used`.
     if !invitations::redeem(conn, &invitation.id)? {
         return Err(AppError::Gone);
     }
-    let received_on = crate::db::today();
-    let new = NewResponse {
+    let submission = staging::Submission {
         team_id: &invitation.team_id,
         survey_version_id: &invitation.survey_version_id,
         respondent,
         channel: invitation.channel.as_str(),
-        received_on,
+        answers,
     };
-    let stored = responses::store(conn, &new, answers, tally)?;
-    concerns::raise_from_response(conn, &invitation.team_id, &stored, received_on)?;
-    Ok(stored)
+    staging::stage(conn, &submission, crate::db::today())?;
+    Ok(())
 }

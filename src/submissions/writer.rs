@@ -7,10 +7,6 @@
 //! how its piece went. Under light load a batch holds one piece and nothing waits longer than it
 //! would have; under heavy load the batch grows while the previous flush is in progress.
 //!
-//! Each piece counts what it stores in a `Tally` instead of updating the running totals
-//! itself; the tallies of the pieces that succeeded are added up and written once, just before
-//! the commit, in the same transaction.
-//!
 //! The writer keeps a connection of its own rather than one from the pool, so that on SQLite
 //! it can hold a larger page cache and leave copying the log into the database to a thread of
 //! its own (`checkpoint`); after a failed batch it opens a fresh one, which is how it recovers
@@ -20,7 +16,6 @@ use crate::db::checkpoint::Checkpointer;
 use crate::db::{DatabaseUrl, DbConnection};
 use crate::error::AppError;
 use crate::metrics::CommitMetrics;
-use crate::totals::Tally;
 use diesel::Connection;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
@@ -31,14 +26,13 @@ const MAX_BATCH: usize = 256;
 
 /// One piece of work in a batch, with its result held back until the batch commits.
 trait Piece: Send {
-    /// Runs inside the batch's transaction, in a savepoint of its own; when it succeeds, what
-    /// it counted joins `tally`.
-    fn run(&mut self, conn: &mut DbConnection, tally: &mut Tally);
+    /// Runs inside the batch's transaction, in a savepoint of its own.
+    fn run(&mut self, conn: &mut DbConnection);
     /// Sends the result, or the commit's failure if the batch did not commit.
     fn deliver(self: Box<Self>, commit: Result<(), &AppError>);
 }
 
-type Work<T> = Box<dyn FnOnce(&mut DbConnection, &mut Tally) -> Result<T, AppError> + Send>;
+type Work<T> = Box<dyn FnOnce(&mut DbConnection) -> Result<T, AppError> + Send>;
 
 struct Pending<T> {
     work: Option<Work<T>>,
@@ -47,16 +41,10 @@ struct Pending<T> {
 }
 
 impl<T: Send + 'static> Piece for Pending<T> {
-    fn run(&mut self, conn: &mut DbConnection, tally: &mut Tally) {
+    fn run(&mut self, conn: &mut DbConnection) {
         if let Some(work) = self.work.take() {
-            let mut counted = Tally::default();
-            // A nested diesel transaction is a savepoint: an error rolls back this piece alone,
-            // and its counts are dropped with it.
-            let outcome = conn.transaction(|conn| work(conn, &mut counted));
-            if outcome.is_ok() {
-                tally.merge(counted);
-            }
-            self.outcome = Some(outcome);
+            // A nested diesel transaction is a savepoint: an error rolls back this piece alone.
+            self.outcome = Some(conn.transaction(work));
         }
     }
 
@@ -99,7 +87,7 @@ impl GroupCommit {
     pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection, &mut Tally) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let piece = Pending {
@@ -169,11 +157,9 @@ fn commit_batch(
         None => conn.insert(open(url)?),
     };
     conn.transaction::<(), AppError, _>(|conn| {
-        let mut tally = Tally::default();
         for piece in batch.iter_mut() {
-            piece.run(conn, &mut tally);
+            piece.run(conn);
         }
-        tally.write(conn)?;
         Ok(())
     })
 }
@@ -220,8 +206,8 @@ mod tests {
             .n
     }
 
-    fn mark(n: i64) -> impl FnOnce(&mut DbConnection, &mut Tally) -> Result<i64, AppError> + Send {
-        move |conn, _| {
+    fn mark(n: i64) -> impl FnOnce(&mut DbConnection) -> Result<i64, AppError> + Send {
+        move |conn| {
             diesel::sql_query(format!("INSERT INTO marks (n) VALUES ({n})")).execute(conn)?;
             if n % 3 == 0 {
                 // Written, then refused: the savepoint must undo this write alone.
@@ -256,7 +242,7 @@ mod tests {
         let commit =
             GroupCommit::start(&url(&dir), crate::metrics::Metrics::new().unwrap().commits)
                 .unwrap();
-        let dangling = |conn: &mut DbConnection, _: &mut Tally| -> Result<(), AppError> {
+        let dangling = |conn: &mut DbConnection| -> Result<(), AppError> {
             diesel::sql_query("INSERT INTO marks (n) VALUES (1)").execute(conn)?;
             // Passes when written; fails the foreign key check at COMMIT.
             diesel::sql_query("INSERT INTO links (n) VALUES (99)").execute(conn)?;

@@ -129,12 +129,23 @@ impl TestApp {
         self.pool.get().unwrap()
     }
 
-    /// How many responses are stored.
+    /// How many responses are stored: released, or waiting for their release.
     pub fn stored_responses(&self) -> i64 {
         use diesel::prelude::*;
-        crt_feedback::db::schema::responses::table
+        let released: i64 = crt_feedback::db::schema::responses::table
             .count()
             .get_result(&mut self.conn())
+            .unwrap();
+        let waiting: i64 = crt_feedback::db::schema::staged_responses::table
+            .count()
+            .get_result(&mut self.conn())
+            .unwrap();
+        released + waiting
+    }
+
+    /// Releases waiting responses now, as the daily release would (groups of at least 5).
+    pub fn release(&self) -> crt_feedback::submissions::release::Released {
+        crt_feedback::submissions::release::release(&mut self.conn(), 5, crt_feedback::db::today())
             .unwrap()
     }
 

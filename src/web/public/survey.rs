@@ -236,11 +236,10 @@ async fn store_answers(
         )
         .await;
     match outcome {
-        Ok(Accepted { stored, team }) => {
+        Ok(Accepted { urgent, team }) => {
             state.open_links.forget(token);
             state.metrics.responses_stored.inc();
             let (lang, chrome) = team_page(choice, team);
-            let urgent = stored.urgent();
             Ok(state.shared_page(
                 "pages/thank_you",
                 if urgent { "urgent" } else { "" },
