@@ -363,9 +363,9 @@ fn letter_pieces(text: &str) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let mut pieces = Vec::new();
     let mut fixed = String::new();
+    let in_word = |c: char| c.is_alphanumeric() || LEET_SYMBOLS.contains(&c);
     let mut i = 0;
     while i < chars.len() {
-        let in_word = |c: char| c.is_alphanumeric() || LEET_SYMBOLS.contains(&c);
         let end = chars[i..]
             .iter()
             .position(|&c| !in_word(c))
@@ -425,17 +425,19 @@ fn word_pieces(word: &[char], fixed: &mut String, pieces: &mut Vec<Piece>) {
         let Some(&c) = word.get(i) else { break };
         // A symbol is a letter only inside a word ("k!ll") or leading one ("$uicide");
         // "die!" ends with punctuation.
-        let symbol_is_letter = !LEET_SYMBOLS.contains(&c)
+        let read_as_letter = !LEET_SYMBOLS.contains(&c)
             || (alphanumeric_at(i.checked_sub(1)) && alphanumeric_at(Some(i + 1)))
             || (i == 0 && matches!(c, '$' | '@') && alphanumeric_at(Some(1)));
-        let held = word[i..].iter().take_while(|&&next| next == c).count();
-        if c.is_alphabetic() && held >= 3 {
-            flush(fixed, pieces);
-            pieces.push(Piece::Either(c.to_string(), [c, c].iter().collect()));
-            i += held;
-            continue;
+        if c.is_alphabetic() {
+            let held = word[i..].iter().take_while(|&&next| next == c).count();
+            if held >= 3 {
+                flush(fixed, pieces);
+                pieces.push(Piece::Either(c.to_string(), [c, c].iter().collect()));
+                i += held;
+                continue;
+            }
         }
-        match letter_for(c).filter(|_| symbol_is_letter) {
+        match letter_for(c).filter(|_| read_as_letter) {
             Some(LetterFor::One(letter)) => fixed.push(letter),
             Some(LetterFor::Two(first, second)) => {
                 flush(fixed, pieces);

@@ -236,7 +236,7 @@ impl RiskTerms {
                 .build()
                 .map_err(|e| RiskTermsError::Pattern {
                     line: line_number,
-                    reason: e.to_string(),
+                    reason: one_line_reason(&e),
                 })?;
             added.push(pattern);
         }
@@ -260,16 +260,10 @@ impl RiskTerms {
             .any(|reading| self.set.is_match(reading))
     }
 
-    /// How many patterns are in force, for the start-up log.
-    #[must_use]
-    pub fn len(&self) -> usize {
+    /// How many patterns are in force.
+    #[cfg(test)]
+    fn pattern_count(&self) -> usize {
         self.patterns.len()
-    }
-
-    /// Whether no pattern is in force; never true for a list that compiled.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
     }
 
     /// The patterns that match some reading of the text, for tests that explain a result.
@@ -310,6 +304,18 @@ fn built_in_patterns() -> Vec<String> {
             normalise_pattern(&expanded)
         })
         .collect()
+}
+
+/// The regex parser's reason on one line: its message draws the pattern with a caret under
+/// the fault over several lines, but a start-up error is one line naming the key.
+fn one_line_reason(error: &regex::Error) -> String {
+    let message = error.to_string();
+    let last = message
+        .lines()
+        .map(str::trim)
+        .rfind(|line| !line.is_empty())
+        .unwrap_or_default();
+    last.strip_prefix("error: ").unwrap_or(last).to_owned()
 }
 
 /// A pattern that matches only whole words: it starts where a word could start and ends where
@@ -356,7 +362,10 @@ mod tests {
                 "{pattern}"
             );
         }
-        assert_eq!(RiskTerms::default().len(), BUILT_IN_PATTERNS.len());
+        assert_eq!(
+            RiskTerms::default().pattern_count(),
+            BUILT_IN_PATTERNS.len()
+        );
     }
 
     #[test]
@@ -490,7 +499,7 @@ mod tests {
     fn a_terms_file_adds_to_the_built_in_list_by_default() {
         let terms = RiskTerms::parse("# extra phrases\n\nwalk into traffic\nfeel(ing)? hopeless\n")
             .unwrap();
-        assert_eq!(terms.len(), BUILT_IN_PATTERNS.len() + 2);
+        assert_eq!(terms.pattern_count(), BUILT_IN_PATTERNS.len() + 2);
         assert!(terms.matches("I wanted to walk into traffic"));
         assert!(terms.matches("Feeling hopeless"));
         assert!(terms.matches("I want to die"));
@@ -501,7 +510,7 @@ mod tests {
     #[test]
     fn a_terms_file_with_replace_is_the_whole_list() {
         let terms = RiskTerms::parse("!replace\nwalk into traffic\n").unwrap();
-        assert_eq!(terms.len(), 1);
+        assert_eq!(terms.pattern_count(), 1);
         assert!(terms.matches("I wanted to walk into traffic"));
         assert!(!terms.matches("I want to die"));
     }
@@ -521,7 +530,10 @@ mod tests {
             matches!(error, RiskTermsError::Pattern { line: 3, .. }),
             "{error:?}"
         );
-        assert!(error.to_string().starts_with("line 3: "), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "line 3: not a valid pattern: unclosed group"
+        );
     }
 
     #[test]
