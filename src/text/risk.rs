@@ -157,8 +157,6 @@ const COMPILED_SIZE_LIMIT: usize = 64 * 1024 * 1024;
 /// of `RISK_TERMS_FILE`.
 #[derive(Debug, Clone)]
 pub struct RiskTerms {
-    /// The patterns as written (shorthands expanded), in the order of `set`.
-    patterns: Vec<String>,
     set: RegexSet,
 }
 
@@ -195,7 +193,7 @@ pub enum RiskTermsError {
 
 impl Default for RiskTerms {
     fn default() -> Self {
-        RiskTerms::compile(built_in_patterns())
+        RiskTerms::compile(&built_in_patterns())
             .expect("the built-in risk patterns compile (checked by a unit test)")
     }
 }
@@ -249,7 +247,7 @@ impl RiskTerms {
         if patterns.is_empty() {
             return Err(RiskTermsError::NothingToMatch);
         }
-        RiskTerms::compile(patterns)
+        RiskTerms::compile(&patterns)
     }
 
     /// Whether any reading of the text matches any risk pattern.
@@ -263,7 +261,7 @@ impl RiskTerms {
     /// How many patterns are in force.
     #[cfg(test)]
     fn pattern_count(&self) -> usize {
-        self.patterns.len()
+        self.set.len()
     }
 
     /// The patterns that match some reading of the text, for tests that explain a result.
@@ -277,17 +275,17 @@ impl RiskTerms {
         found.dedup();
         found
             .into_iter()
-            .filter_map(|i| self.patterns.get(i).map(String::as_str))
+            .filter_map(|i| self.set.patterns().get(i).map(String::as_str))
             .collect()
     }
 
-    fn compile(patterns: Vec<String>) -> Result<Self, RiskTermsError> {
+    fn compile(patterns: &[String]) -> Result<Self, RiskTermsError> {
         let set = RegexSetBuilder::new(patterns.iter().map(|p| whole_words(p)))
             .case_insensitive(true)
             .size_limit(COMPILED_SIZE_LIMIT)
             .build()
             .map_err(|e| RiskTermsError::TooLarge(e.to_string()))?;
-        Ok(RiskTerms { patterns, set })
+        Ok(RiskTerms { set })
     }
 }
 
