@@ -473,6 +473,20 @@ mod tests {
     }
 
     #[test]
+    fn wishing_to_be_dead_or_never_born_is_caught_but_wishing_for_sooner_help_is_not() {
+        assert_flagged(&[
+            "I wish I'd never been born",
+            "I wish I could just die",
+            "she wishes she was dead",
+            "he wished he had died in the crash",
+        ]);
+        assert_not_flagged(&[
+            "I wish I'd gone to the GP sooner",
+            "I felt like death warmed up",
+        ]);
+    }
+
+    #[test]
     fn idioms_that_borrow_the_words_are_not_flagged() {
         assert_not_flagged(&[
             "I'm dying to get back to work",
