@@ -2,6 +2,7 @@
 //! risk language, sentiment and themes. Pure functions over strings: no database, no HTTP, so
 //! each is tested on its own and run before a submission joins the writer's queue.
 
+pub mod normalise;
 pub mod risk;
 pub mod scrub;
 pub mod sentiment;

@@ -5,14 +5,23 @@
 //! net for those obvious identifiers, not a guarantee of anonymity: names,
 //! addresses and descriptions are left alone.
 //!
+//! Unicode cannot dodge it: detectors search a folded copy of the text
+//! ([`TracedText`]: NFKC, so full-width digits and `＠` are ASCII; digits of
+//! every script made ASCII; zero-width and other invisible characters gone;
+//! dashes made `-`), and each span found there is traced back to the
+//! original characters it came from.
+//!
 //! Each kind of identifier has its own detector. Detectors report byte
 //! spans; overlapping spans are merged and each merged span becomes one
-//! [`REMOVED`] marker, so every byte outside a span is kept exactly.
+//! [`REMOVED`] marker, so every byte outside a span is kept exactly: what is
+//! stored is the person's own text, not the folded copy.
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
+
+use super::normalise::TracedText;
 
 /// Marker that replaces each removed identifier.
 pub const REMOVED: &str = "[removed]";
@@ -23,32 +32,32 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+").expect("email pattern is a valid regex")
 });
 
-/// Ten digits in 3-3-4 groups, optionally spaced or hyphenated; the check
-/// digit is verified separately because a regex cannot do arithmetic.
+/// Ten digits in 3-3-4 groups, optionally separated by spaces, dots, hyphens
+/// or slashes, or spelt out one digit at a time ("9 4 3 4 7 6 5 9 1 9"); the
+/// check digit is verified separately because a regex cannot do arithmetic.
 static NHS_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{4}")
-        .expect("NHS number pattern is a valid regex")
+    Regex::new(concat!(
+        r"[0-9]{3}[ ./\-]?[0-9]{3}[ ./\-]?[0-9]{4}",
+        r"|(?P<spelt>[0-9](?:[ ./\-][0-9]){9})",
+    ))
+    .expect("NHS number pattern is a valid regex")
 });
 
-/// Candidate UK phone numbers: digit groups separated by single spaces,
-/// hyphens or dots. The regex only finds candidates; [`phone_end`] counts
-/// digits, because the real rule ("10 or 11 digits after a leading 0") is
-/// about totals, not about where people put their spaces.
+/// Candidate UK phone numbers: digit groups separated by a space, or by a
+/// dot, hyphen or slash with or without a space either side. The regex only
+/// finds candidates; [`phone_end`] decides, because the real rules ("10 or 11
+/// digits after a leading 0", and groups shaped like a phone number rather
+/// than a date) are about totals and group lengths, not about where people
+/// put their spaces.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         // +44 / 0044, optionally followed by the "(0)" people copy from
         // letterheads.
-        r"(?P<intl>(?:\+ ?|00)44[ \-]?(?:\(0\)[ \-]?)?)[0-9]+(?:[ .\-][0-9]{2,}){0,4}",
-        // Bracketed area code: (020) 7946 0018, (01632) 960001.
-        r"|\(0[0-9]{2,4}\)[ \-]?[0-9]{2,}(?:[ .\-][0-9]{2,}){0,3}",
-        // Trunk 0 in brackets, copied from "+44 (0)" letterheads.
-        r"|\(0\)[ \-]?[0-9]{2,}(?:[ .\-][0-9]{2,}){0,4}",
-        // National: a first group of at least three digits, which keeps
-        // dates such as 01-02-2024 out.
-        r"|0[0-9]{2,}(?:[ .\-][0-9]{2,}){0,4}",
-        // A short first group (0 7700 900123, 07 700 900 123) only with
-        // long groups after it, again so dates do not match.
-        r"|0[0-9]?(?:[ .\-][0-9]{3,}){1,4}",
+        r"(?P<intl>(?:\+ ?|00)44[ \-]?(?:\(0\)[ \-]?)?)[0-9]+(?:(?: ?[./\-] ?| )[0-9]+)*",
+        // Bracketed area code or trunk 0: (020) 7946 0018, (0)7700 900123.
+        r"|(?P<bracket>\(0[0-9]{0,4}\))[ \-]?[0-9]+(?:(?: ?[./\-] ?| )[0-9]+)*",
+        // National: a leading 0 and digit groups.
+        r"|0[0-9]*(?:(?: ?[./\-] ?| )[0-9]+)*",
     ))
     .expect("phone pattern is a valid regex")
 });
@@ -74,6 +83,10 @@ type SpanEnd = fn(&str, &Captures<'_>) -> Option<usize>;
 ///
 /// Short service numbers (111, 999, 116 123), dates, times, years and
 /// ordinary quantities are kept, as is all text around each removal.
+/// Identifiers are found whatever the characters they are written in:
+/// full-width or other scripts' digits, a full-width `＠`, zero-width spaces
+/// inside them, digits spaced out one by one or split by dots, dashes or
+/// slashes.
 ///
 /// Removing one identifier can expose another: in "5919W1A 1AA" the postcode only stands as
 /// a word once the NHS number before it is gone. So scrubbing repeats until nothing more is
@@ -98,13 +111,20 @@ fn scrub_once(text: &str) -> String {
         (&PHONE, phone_end),
         (&POSTCODE, postcode_end),
     ];
-    let mut spans = Vec::new();
+    let traced = TracedText::new(text);
+    let mut found = Vec::new();
     for (regex, span_end) in detectors {
-        collect_spans(regex, text, span_end, &mut spans);
+        collect_spans(regex, traced.as_str(), span_end, &mut found);
     }
-    if spans.is_empty() {
+    if found.is_empty() {
         return text.to_owned();
     }
+    // Detectors saw the folded copy; the person's own characters are what
+    // gets removed.
+    let mut spans: Vec<Range<usize>> = found
+        .into_iter()
+        .map(|span| traced.original_span(span))
+        .collect();
 
     // Overlaps happen (a postcode used as an email's local part); one
     // marker per merged span avoids "[removed][removed]" artefacts.
@@ -182,10 +202,17 @@ fn postcode_end(_text: &str, caps: &Captures<'_>) -> Option<usize> {
 }
 
 /// Accepts ten digits that stand alone and carry a valid modulus-11 check
-/// digit; other ten-digit runs are left for the phone detector.
+/// digit; other ten-digit runs are left for the phone detector. Ten digits
+/// spelt out one by one are only ten of them if no further spelt-out digit
+/// sits either side.
 fn nhs_number_end(text: &str, caps: &Captures<'_>) -> Option<usize> {
     let whole = caps.get(0)?;
     if digit_before(text, whole.start()) || digit_after(text, whole.end()) {
+        return None;
+    }
+    if caps.name("spelt").is_some()
+        && (separated_digit_before(text, whole.start()) || separated_digit_after(text, whole.end()))
+    {
         return None;
     }
     let digits: Vec<u32> = whole
@@ -217,30 +244,98 @@ fn nhs_check_digit_is_valid(digits: &[u32]) -> bool {
 /// Accepts the longest run of the candidate's digit groups that makes a
 /// plausible UK number, so trailing unrelated numbers ("07700 900123 24
 /// hours a day") stay in the text.
+///
+/// Groups must be shaped like a phone number, which is what keeps dates and
+/// lists of numbers out: after a first group of three or more digits (or an
+/// international or bracketed prefix) every group has at least two digits;
+/// after a short first group ("0 7700 900123", "07 700 900 123") at least
+/// three. Digits spelt out one by one ("0 7 7 0 0 9 0 0 1 2 3") count as one
+/// group.
 fn phone_end(text: &str, caps: &Captures<'_>) -> Option<usize> {
     let whole = caps.get(0)?;
     if digit_before(text, whole.start()) {
         return None;
     }
-    let international = caps.name("intl");
-    let body_start = international.map_or(whole.start(), |m| m.end());
-    // The pattern only matches ASCII, so the offset after any byte of the
-    // match is a char boundary.
-    let body = &text.as_bytes()[body_start..whole.end()];
+    let international = caps.name("intl").is_some();
+    let bracketed = caps.name("bracket").is_some();
+    let body_start = caps.name("intl").map_or(whole.start(), |m| m.end());
+    // The pattern only matches ASCII, so every byte offset in the match is a
+    // char boundary.
+    let groups = digit_groups(text.as_bytes(), body_start..whole.end());
+    let first_length = groups.first()?.digits.len();
+    let shortest_later_group = if international || bracketed || first_length >= 3 {
+        2
+    } else {
+        3
+    };
 
-    let mut digits = Vec::with_capacity(body.len());
+    let mut digits = Vec::with_capacity(whole.len());
     let mut end = None;
-    for (i, &byte) in body.iter().enumerate() {
-        if !byte.is_ascii_digit() {
-            continue;
+    for (index, group) in groups.iter().enumerate() {
+        if index > 0 && group.digits.len() < shortest_later_group {
+            break;
         }
-        digits.push(byte);
-        let group_ends = body.get(i + 1).is_none_or(|next| !next.is_ascii_digit());
-        if group_ends && plausible_uk_number(&digits, international.is_some()) {
-            end = Some(body_start + i + 1);
+        digits.extend_from_slice(&group.digits);
+        if plausible_uk_number(&digits, international) && !counts_up_from_zero(&digits) {
+            end = Some(group.end);
         }
     }
     end
+}
+
+/// A run of digits in a phone number candidate, and the byte offset just
+/// after its last digit.
+struct DigitGroup {
+    digits: Vec<u8>,
+    end: usize,
+}
+
+/// The digit groups of `text[range]`, with consecutive single digits (digits
+/// spelt out one at a time) joined into one group.
+fn digit_groups(text: &[u8], range: Range<usize>) -> Vec<DigitGroup> {
+    let mut runs: Vec<DigitGroup> = Vec::new();
+    let mut in_run = false;
+    for offset in range {
+        let Some(&byte) = text.get(offset) else {
+            break;
+        };
+        if byte.is_ascii_digit() {
+            match runs.last_mut() {
+                Some(run) if in_run => {
+                    run.digits.push(byte);
+                    run.end = offset + 1;
+                }
+                _ => runs.push(DigitGroup {
+                    digits: vec![byte],
+                    end: offset + 1,
+                }),
+            }
+            in_run = true;
+        } else {
+            in_run = false;
+        }
+    }
+
+    let mut groups: Vec<DigitGroup> = Vec::with_capacity(runs.len());
+    let mut previous_was_single = false;
+    for run in runs {
+        let single = run.digits.len() == 1;
+        match groups.last_mut() {
+            Some(group) if single && previous_was_single => {
+                group.digits.extend_from_slice(&run.digits);
+                group.end = run.end;
+            }
+            _ => groups.push(run),
+        }
+        previous_was_single = single;
+    }
+    groups
+}
+
+/// A scale written out ("0 1 2 3 4 5 6 7 8 9 10") is not a number anyone
+/// dials, though it has the right length.
+fn counts_up_from_zero(digits: &[u8]) -> bool {
+    digits.starts_with(b"0123456789")
 }
 
 /// UK numbers have 10 or 11 digits including the leading trunk 0; written
@@ -272,6 +367,26 @@ fn digit_after(text: &str, at: usize) -> bool {
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Whether a separator and a digit come just before byte `at`, meaning
+/// digits spelt out one by one go on before the candidate.
+fn separated_digit_before(text: &str, at: usize) -> bool {
+    let mut before = text[..at].chars().rev();
+    matches!(
+        (before.next(), before.next()),
+        (Some(' ' | '.' | '/' | '-'), Some(d)) if d.is_ascii_digit()
+    )
+}
+
+/// Whether a separator and a digit come at byte `at`, meaning digits spelt
+/// out one by one go on after the candidate.
+fn separated_digit_after(text: &str, at: usize) -> bool {
+    let mut after = text[at..].chars();
+    matches!(
+        (after.next(), after.next()),
+        (Some(' ' | '.' | '/' | '-'), Some(d)) if d.is_ascii_digit()
+    )
 }
 
 #[cfg(test)]
@@ -618,6 +733,104 @@ mod tests {
         let once = scrub("NHS 943 476 5919W1A 1AA.");
         assert_eq!(once, "NHS [removed][removed].");
         assert_eq!(scrub(&once), once);
+    }
+
+    #[test]
+    fn removes_numbers_written_in_full_width_or_other_scripts_digits() {
+        assert_removed_alone_and_in_context(&[
+            "０７７００ ９００１２３",
+            "٠٧٧٠٠٩٠٠١٢٣",
+            "۰۷۷۰۰ ۹۰۰۱۲۳",
+            "०७७०० ९००१२३",
+            "𝟎𝟕𝟕𝟎𝟎𝟗𝟎𝟎𝟏𝟐𝟑",
+            "07700 ９００１２３",
+            "９４３ ４７６ ５９１９",
+        ]);
+    }
+
+    #[test]
+    fn removes_email_addresses_with_a_full_width_at_sign_or_letters() {
+        assert_removed_alone_and_in_context(&[
+            "jane＠example.com",
+            "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+            "jane﹫example.com",
+        ]);
+    }
+
+    #[test]
+    fn removes_identifiers_with_invisible_characters_inside() {
+        assert_removed_alone_and_in_context(&[
+            "0770\u{200B}0900123",
+            "07700\u{200C}900\u{200D}123",
+            "0\u{2060}7\u{FEFF}7\u{00AD}00900123",
+            "jane\u{200B}@example.com",
+            "jane@exam\u{200B}ple.com",
+            "943\u{200B}476\u{200B}5919",
+            "SW1A\u{200B} 1AA",
+        ]);
+    }
+
+    #[test]
+    fn removes_numbers_spelt_out_digit_by_digit_or_split_by_slashes() {
+        assert_removed_alone_and_in_context(&[
+            "0 7 7 0 0 9 0 0 1 2 3",
+            "0.7.7.0.0.9.0.0.1.2.3",
+            "0-7-7-0-0-9-0-0-1-2-3",
+            "07700/900/123",
+            "07700/900123",
+            "07700 / 900 / 123",
+            "07700 - 900 - 123",
+            "07700/900-123",
+            "07700 9 0 0 1 2 3",
+            "0 7 7 0 0/9 0 0/1 2 3",
+            "+44 7 7 0 0 9 0 0 1 2 3",
+            "0161/496/0000",
+            "9 4 3 4 7 6 5 9 1 9",
+            "943/476/5919",
+            "943.476.5919",
+            "07700–900–123",
+            "07700·900·123",
+        ]);
+    }
+
+    #[test]
+    fn keeps_dates_times_and_scales_written_with_slashes_or_spaces() {
+        assert_kept(&[
+            "01/02/2024 10:30",
+            "on 01 / 02 / 2024 at 10",
+            "0/10 would not recommend",
+            "rate it 0 1 2 3 4 5 6 7 8 9 10",
+            "0 1 2 3",
+            "1 2 3 4 5 6 7 8 9 0",
+            "scored 07/10 then 08/10",
+            "２０２４年",
+            "٢٠٢٤",
+        ]);
+    }
+
+    #[test]
+    fn keeps_the_persons_own_characters_outside_the_removal() {
+        assert_scrubs(&[
+            (
+                "Ｃａｌｌ ｍｅ ０７７００ ９００１２３ ｐｌｅａｓｅ",
+                "Ｃａｌｌ ｍｅ [removed] ｐｌｅａｓｅ",
+            ),
+            (
+                "ring\u{200B} 07700 900123\u{200B}!",
+                "ring\u{200B} [removed]\u{200B}!",
+            ),
+            (
+                "Dw i’n byw yn CF10 1AA — diolch",
+                "Dw i’n byw yn [removed] — diolch",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn keeps_spelt_out_digits_that_run_on_past_ten() {
+        // Eleven spelt-out digits not starting with 0 are neither an NHS number
+        // nor a UK phone number, so no ten of them are taken for one.
+        assert_kept(&["9 4 3 4 7 6 5 9 1 9 2"]);
     }
 
     #[test]
