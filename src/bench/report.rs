@@ -45,55 +45,73 @@ fn fill(
     // Counted across the whole load and written once at the end, as the service would have
     // added them one response at a time.
     let mut tally = totals::Tally::default();
-    let batch = 10_000;
-    let mut done = 0;
-    while done < n {
-        let upto = (done + batch).min(n);
+    // Responses come in released batches, as the service stores them: each of one group, on
+    // one day, at least `min_n` strong, so every month's cell is shown as it would be.
+    let min_n = u64::from(rules.min_n);
+    let mut batches: Vec<(u64, u64, Respondent)> = Vec::new();
+    let mut planned = 0;
+    while planned < n {
+        let respondent = match dice.below(100) {
+            0..=49 => Respondent::ServiceUser,
+            50..=74 => Respondent::Carer,
+            75..=89 => Respondent::Staff,
+            _ => Respondent::Partner,
+        };
+        let mut size = (min_n + dice.below(3 * min_n)).min(n - planned);
+        if n - planned - size < min_n {
+            size = n - planned;
+        }
+        batches.push((planned, size, respondent));
+        planned += size;
+    }
+    let chunk = 10_000;
+    let mut batches = batches.into_iter().peekable();
+    while batches.peek().is_some() {
+        let mut in_chunk = 0;
         conn.transaction(|conn| {
-            for i in done..upto {
-                let received_on = today - TimeDelta::days(i as i64 * days / n.max(1) as i64);
-                let month = totals::month_of(received_on);
-                let respondent = match dice.below(100) {
-                    0..=49 => Respondent::ServiceUser,
-                    50..=74 => Respondent::Carer,
-                    75..=89 => Respondent::Staff,
-                    _ => Respondent::Partner,
+            while in_chunk < chunk {
+                let Some((first, size, respondent)) = batches.next() else {
+                    break;
                 };
+                in_chunk += size;
+                let received_on = today - TimeDelta::days(first as i64 * days / n.max(1) as i64);
+                let month = totals::month_of(received_on);
                 let Some(version) = versions.iter().find(|v| v.survey.respondent == respondent)
                 else {
                     continue;
                 };
-                let channel = ["email", "printed", "other"][dice.below(3) as usize];
-                diesel::insert_into(responses::table)
-                    .values((
-                        responses::id.eq(uuid::Uuid::new_v4().to_string()),
-                        responses::team_id.eq(team_id),
-                        responses::survey_version_id.eq(&version.id),
-                        responses::respondent.eq(respondent.as_str()),
-                        responses::channel.eq(channel),
-                        responses::received_on.eq(received_on),
-                    ))
-                    .execute(conn)?;
-                let key = TotalsKey {
-                    team_id,
-                    month: &month,
-                    survey_version_id: &version.id,
-                    respondent: respondent.as_str(),
-                };
-                tally.response(&key, channel);
-                for answer in answers_for(version, &mut dice, 3) {
-                    match &answer.value {
-                        AnswerValue::Text(text) => {
-                            let feeling = sentiment::classify(text).as_str();
-                            tally.comment(&key, feeling, &tagger.tag(text));
+                for _ in 0..size {
+                    let channel = ["email", "printed", "other"][dice.below(3) as usize];
+                    diesel::insert_into(responses::table)
+                        .values((
+                            responses::id.eq(uuid::Uuid::new_v4().to_string()),
+                            responses::team_id.eq(team_id),
+                            responses::survey_version_id.eq(&version.id),
+                            responses::respondent.eq(respondent.as_str()),
+                            responses::channel.eq(channel),
+                            responses::received_on.eq(received_on),
+                        ))
+                        .execute(conn)?;
+                    let key = TotalsKey {
+                        team_id,
+                        month: &month,
+                        survey_version_id: &version.id,
+                        respondent: respondent.as_str(),
+                    };
+                    tally.response(&key, channel);
+                    for answer in answers_for(version, &mut dice, 3) {
+                        match &answer.value {
+                            AnswerValue::Text(text) => {
+                                let feeling = sentiment::classify(text).as_str();
+                                tally.comment(&key, feeling, &tagger.tag(text));
+                            }
+                            value => tally.answer(&key, &answer.question_id, &value.stored()),
                         }
-                        value => tally.answer(&key, &answer.question_id, &value.stored()),
                     }
                 }
             }
             diesel::QueryResult::Ok(())
         })?;
-        done = upto;
     }
     conn.transaction(|conn| tally.write(conn))?;
     Ok(())

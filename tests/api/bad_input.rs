@@ -192,6 +192,7 @@ async fn injection_strings_are_stored_as_typed_and_escaped_on_every_page() {
         5,
         "the tables survived the SQL in the answer"
     );
+    app.release();
 
     let comments: Value = app.api_json(&key, "/api/v1/teams/NORTH/comments").await;
     assert!(

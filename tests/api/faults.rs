@@ -168,7 +168,14 @@ async fn a_server_killed_mid_load_keeps_every_acknowledged_response_and_no_half_
     use crt_feedback::db::schema::{answers as answers_t, invitations, responses};
     let mut conn =
         crt_feedback::db::establish(&crt_feedback::db::DatabaseUrl::parse(&url).unwrap()).unwrap();
-    let stored: i64 = responses::table.count().get_result(&mut conn).unwrap();
+    // Every acknowledged submission waits for its release, whole; the release then stores it.
+    crt_feedback::submissions::release::release(&mut conn, 5, crt_feedback::db::today()).unwrap();
+    let waiting = crt_feedback::submissions::staging::count_waiting(&mut conn, None).unwrap();
+    let stored: i64 = responses::table
+        .count()
+        .get_result::<i64>(&mut conn)
+        .unwrap()
+        + waiting;
     let used: i64 = invitations::table
         .filter(invitations::used.eq(true))
         .count()

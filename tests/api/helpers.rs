@@ -145,8 +145,18 @@ impl TestApp {
 
     /// Releases waiting responses now, as the daily release would (groups of at least 5).
     pub fn release(&self) -> crt_feedback::submissions::release::Released {
-        crt_feedback::submissions::release::release(&mut self.conn(), 5, crt_feedback::db::today())
-            .unwrap()
+        self.release_in_groups_of(5)
+    }
+
+    /// A release under another `min_n`: with a smaller one, what a service configured so in
+    /// the past would have released.
+    pub fn release_in_groups_of(&self, min_n: u32) -> crt_feedback::submissions::release::Released {
+        crt_feedback::submissions::release::release(
+            &mut self.conn(),
+            min_n,
+            crt_feedback::db::today(),
+        )
+        .unwrap()
     }
 
     /// Adds a team.

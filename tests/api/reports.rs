@@ -49,6 +49,13 @@ async fn every_figure_in_the_report_matches_the_answers_given() {
     for _ in 0..5 {
         answer(&app, &key, "staff", &[]).await;
     }
+    let waiting = report(&app, &key).await;
+    assert_eq!(
+        waiting["responses"]["total"], 0,
+        "nothing is shown before a release"
+    );
+    let released = app.release();
+    assert_eq!((released.responses, released.batches), (11, 2));
 
     let r = report(&app, &key).await;
     assert_eq!(r["responses"]["service_user"], 6);
@@ -214,50 +221,83 @@ async fn every_figure_in_the_report_matches_the_answers_given() {
 }
 
 #[actix_web::test]
-async fn a_small_group_stays_hidden_and_so_does_the_group_that_would_give_it_away() {
+async fn a_small_group_waits_and_a_small_cell_released_earlier_is_withheld_from_every_figure() {
     let (app, key) = spawn_team().await;
     for _ in 0..6 {
         answer(&app, &key, "service-user", &[]).await;
     }
     for _ in 0..2 {
-        answer(&app, &key, "carer", &[]).await;
+        answer(&app, &key, "carer", &[("fft", "1")]).await;
     }
     for _ in 0..5 {
         answer(&app, &key, "staff", &[]).await;
     }
+    let released = app.release();
+    assert_eq!((released.responses, released.waiting), (11, 2));
+    let r = report(&app, &key).await;
+    assert_eq!(
+        r["responses"]["carer"], 0,
+        "the two carers wait for three more"
+    );
+    assert_eq!(r["responses"]["total"], 11);
+    assert_eq!(r["fft"]["very_poor"], 0);
+
+    // Released under a smaller min_n, as a service configured so in the past would have: the
+    // carers' cell is small, so it is left out of every figure, and the total is withheld
+    // rather than the staff's evidence.
+    app.release_in_groups_of(1);
     let r = report(&app, &key).await;
     assert_eq!(
         r["responses"]["carer"],
         Value::Null,
         "2 carers is a small number"
     );
-    assert_eq!(
-        r["responses"]["staff"],
-        Value::Null,
-        "hidden too, or carers = total - the rest"
-    );
+    assert_eq!(r["responses"]["staff"], 5, "staff keep their evidence");
     assert_eq!(r["responses"]["service_user"], 6);
-    assert_eq!(r["responses"]["total"], 13);
+    assert_eq!(
+        r["responses"]["total"],
+        Value::Null,
+        "or carers = total - the rest"
+    );
+    assert_eq!(
+        r["fft"]["very_poor"], 0,
+        "the carers' answers are in no figure"
+    );
     let c22d = r["criteria"]
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["criterion"] == "22d")
         .unwrap();
-    for hidden in ["carer", "staff"] {
-        let source = c22d["sources"]
+    let source = |name: &str| {
+        c22d["sources"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|s| s["source"] == hidden)
-            .unwrap();
-        assert_eq!(
-            (source["n"].clone(), source["suppressed"].clone()),
-            (Value::Null, json!(true)),
-            "{hidden}"
-        );
-    }
+            .find(|s| s["source"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            source("carer")["n"].clone(),
+            source("carer")["suppressed"].clone()
+        ),
+        (Value::Null, json!(true))
+    );
+    assert_eq!(source("staff")["n"], 5);
     assert_eq!(r["feedback_action"]["service_user_responses"], 6);
+    let answers = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/answers.csv"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!answers.contains(",carer,"), "{answers}");
 }
 
 #[actix_web::test]
@@ -279,6 +319,28 @@ async fn comments_are_shown_only_for_groups_of_five_and_corrections_count() {
         &[("fft_reason", "A carer's very identifiable story")],
     )
     .await;
+    app.release();
+    let res = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/comments"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["x-withheld-groups"],
+        "",
+        "the carer waits: nothing is withheld, nothing is released"
+    );
+    let list: Value = res.json().await.unwrap();
+    let comments = list.as_array().unwrap();
+    assert!(
+        comments.iter().all(|c| c["group"] == "service_user"),
+        "{list}"
+    );
+    assert!(!list.to_string().contains("identifiable"));
+    // Released alone under a smaller min_n, the carer's cell is withheld, and named so.
+    app.release_in_groups_of(1);
     let res = app
         .client
         .get(app.url("/api/v1/teams/NORTH/comments"))
@@ -288,12 +350,8 @@ async fn comments_are_shown_only_for_groups_of_five_and_corrections_count() {
         .unwrap();
     assert_eq!(res.headers()["x-withheld-groups"], "carer");
     let list: Value = res.json().await.unwrap();
-    let comments = list.as_array().unwrap();
-    assert!(
-        comments.iter().all(|c| c["group"] == "service_user"),
-        "{list}"
-    );
     assert!(!list.to_string().contains("identifiable"));
+    let comments = list.as_array().unwrap();
     let complaint = comments
         .iter()
         .find(|c| c["text"] == "Nobody called me back for three days")
@@ -405,6 +463,7 @@ async fn the_fft_return_and_the_tidy_answers_export_hold_no_identifiers() {
     for v in ["5", "4", "4", "2", "1"] {
         answer(&app, &key, "service-user", &[("fft", v)]).await;
     }
+    app.release();
     let month = chrono::Utc::now().date_naive().format("%Y-%m").to_string();
     let fft = app
         .client
