@@ -112,6 +112,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "AUDIT_RETENTION_MONTHS",
         "audit entries older than this are deleted; default 84",
     ),
+    (
+        "METRICS_TOKEN",
+        "bearer token that GET /metrics requires on the main address; unset = /metrics answers 404 there",
+    ),
+    (
+        "METRICS_BIND",
+        "a separate address (e.g. 127.0.0.1:9100) serving /metrics without a token, for a scraper on a private network; optional",
+    ),
     ("LOG_FORMAT", "text or json; default text"),
 ];
 
@@ -176,6 +184,11 @@ pub struct Settings {
     pub comment_retention_months: u32,
     pub audit_retention_months: u32,
     pub log_format: LogFormat,
+    /// The token `/metrics` needs on the main address; without it, and without
+    /// `metrics_bind`, metrics are not served at all.
+    pub metrics_token: Option<Secret<String>>,
+    /// An address of its own for `/metrics`, reachable only where the operator binds it.
+    pub metrics_bind: Option<String>,
 }
 
 /// A setting that could not be used, naming the key.
@@ -327,6 +340,19 @@ impl Settings {
             }
         };
 
+        let metrics_token = match get("METRICS_TOKEN") {
+            None => None,
+            Some(v) if v.len() >= 16 => Some(Secret::new(v.to_string())),
+            Some(_) => return Err(bad("METRICS_TOKEN", "must be at least 16 characters")),
+        };
+        let metrics_bind = get("METRICS_BIND").map(str::to_string);
+        if metrics_bind
+            .as_deref()
+            .is_some_and(|a| a.parse::<std::net::SocketAddr>().is_err())
+        {
+            return Err(bad("METRICS_BIND", "must be IP:PORT, e.g. 127.0.0.1:9100"));
+        }
+
         Ok(Settings {
             database_url: Secret::new(database_url),
             public_url,
@@ -357,6 +383,8 @@ impl Settings {
             comment_retention_months: number("COMMENT_RETENTION_MONTHS", 36, 1, 1200)?,
             audit_retention_months: number("AUDIT_RETENTION_MONTHS", 84, 1, 1200)?,
             log_format,
+            metrics_token,
+            metrics_bind,
         })
     }
 

@@ -25,6 +25,8 @@ use std::time::Duration;
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` on `METRICS_BIND`, when set.
+    metrics_server: Option<Server>,
     pool: Pool,
     background: Background,
 }
@@ -34,6 +36,24 @@ pub struct Application {
 pub struct Background {
     _mail: Worker,
     _jobs: Scheduler,
+}
+
+/// A server of its own for `/metrics` on `address`, with one worker and no token: the operator
+/// binds it where only their scraper reaches.
+fn metrics_server(address: &str, state: actix_web::web::Data<AppState>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new().app_data(state.clone()).route(
+            "/metrics",
+            actix_web::web::get()
+                .to(|state: web::State| async move { web::public::metrics_body(&state).await }),
+        )
+    })
+    .workers(1)
+    .bind(address)
+    .map_err(|e| anyhow::anyhow!("cannot listen on METRICS_BIND {address}: {e}"))?
+    .shutdown_timeout(5)
+    .run();
+    Ok(server)
 }
 
 /// The domain of `public_url`, for our Message-IDs.
@@ -183,6 +203,10 @@ impl Application {
             .unwrap_or(8)
             .div_ceil(workers)
             .max(2);
+        let metrics_server = match &settings.metrics_bind {
+            Some(address) => Some(metrics_server(address, state.clone())?),
+            None => None,
+        };
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -200,6 +224,7 @@ impl Application {
         Ok(Application {
             port,
             server,
+            metrics_server,
             pool: services.pool,
             background,
         })
@@ -218,8 +243,14 @@ impl Application {
     /// Serves until the process is told to stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let Application {
-            server, background, ..
+            server,
+            metrics_server,
+            background,
+            ..
         } = self;
+        if let Some(metrics) = metrics_server {
+            actix_web::rt::spawn(metrics);
+        }
         let result = server.await;
         drop(background);
         result
@@ -228,6 +259,9 @@ impl Application {
     /// Splits into the server future and the guard that stops the background threads when
     /// dropped (tests).
     pub fn into_parts(self) -> (Server, Pool, Background) {
+        if let Some(metrics) = self.metrics_server {
+            actix_web::rt::spawn(metrics);
+        }
         (self.server, self.pool, self.background)
     }
 }

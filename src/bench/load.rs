@@ -43,6 +43,9 @@ pub struct LoadReport {
     pub released: usize,
 }
 
+/// The benchmark's own server reads its batch sizes from `/metrics`, which needs a token.
+const METRICS_TOKEN: &str = "crt-feedback-benchmark-metrics";
+
 const ANSWERS: &[(&str, &str)] = &[
     ("fft", "4"),
     ("fft_reason", "Kind and quick, thank you"),
@@ -149,6 +152,7 @@ pub fn run(
             .env("DATABASE_URL", url)
             .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
             .env("RATE_LIMIT_PER_MINUTE", "1000000")
+            .env("METRICS_TOKEN", METRICS_TOKEN)
             .env("MAIL_DIR", &mail_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -177,7 +181,12 @@ pub fn run(
         let body = serde_urlencoded::to_string(ANSWERS)?;
         let server_pid = server.0.id();
         let batches = || async {
-            let text = match client.get(format!("{base}/metrics")).send().await {
+            let text = match client
+                .get(format!("{base}/metrics"))
+                .bearer_auth(METRICS_TOKEN)
+                .send()
+                .await
+            {
                 Ok(res) => res.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };

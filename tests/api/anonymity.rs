@@ -155,9 +155,11 @@ fn count(conn: &mut DbConnection, sql: &str) -> i64 {
     diesel::sql_query(sql).get_result::<Count>(c).unwrap().n
 }
 
-/// Used invitations that share a transaction id (`xmin`) with a response, an answer or a comment.
+/// Used invitations that share a transaction id (`xmin`) with a submission waiting for its
+/// release, a response, an answer or a comment.
 const PAIRED: &str = "SELECT count(*) AS n FROM invitations i WHERE i.used AND (\
-     i.xmin IN (SELECT xmin FROM responses) OR i.xmin IN (SELECT xmin FROM answers) \
+     i.xmin IN (SELECT xmin FROM staged_responses) \
+     OR i.xmin IN (SELECT xmin FROM responses) OR i.xmin IN (SELECT xmin FROM answers) \
      OR i.xmin IN (SELECT xmin FROM comments))";
 
 #[actix_web::test]

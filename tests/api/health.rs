@@ -1,4 +1,4 @@
-use crate::helpers::{spawn_app, spawn_team};
+use crate::helpers::{spawn_app, spawn_team_with};
 
 #[actix_web::test]
 async fn healthz_answers_ok_when_the_database_answers() {
@@ -85,7 +85,8 @@ async fn every_public_page_links_to_the_privacy_notice_and_urgent_help() {
 
 #[actix_web::test]
 async fn metrics_count_requests_by_route_pattern_and_stored_responses_without_tokens() {
-    let (app, key) = spawn_team().await;
+    const METRICS_TOKEN: &str = "a-scraper-token-of-length";
+    let (app, key) = spawn_team_with(&[("METRICS_TOKEN", METRICS_TOKEN)]).await;
     let (url, _) = app.issue_links(&key, "NORTH", "carer", 1).await.remove(0);
     let answers = crate::helpers::full_answers(&app, &key, "carer").await;
     assert_eq!(
@@ -98,9 +99,21 @@ async fn metrics_count_requests_by_route_pattern_and_stored_responses_without_to
             .status(),
         200
     );
+    for wrong in [
+        None,
+        Some("not-the-token"),
+        Some("a-scraper-token-of-lengt"),
+    ] {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(wrong) = wrong {
+            request = request.bearer_auth(wrong);
+        }
+        assert_eq!(request.send().await.unwrap().status(), 404, "{wrong:?}");
+    }
     let text = app
         .client
         .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .unwrap()
@@ -114,4 +127,27 @@ async fn metrics_count_requests_by_route_pattern_and_stored_responses_without_to
         !text.contains(url.rsplit('/').next().unwrap()),
         "no token in the metrics"
     );
+}
+
+#[actix_web::test]
+async fn metrics_are_private_unless_given_a_token_or_an_address_of_their_own() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 404, "no token configured: no metrics");
+    assert!(!res.text().await.unwrap().contains("crt_"));
+
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let metrics_address = free.local_addr().unwrap().to_string();
+    drop(free);
+    let app = crate::helpers::spawn_app_with(&[("METRICS_BIND", &metrics_address)]).await;
+    let main = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(main.status(), 404, "still private on the main address");
+    let own = app
+        .client
+        .get(format!("http://{metrics_address}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    assert!(own.text().await.unwrap().contains("crt_outbox_depth"));
 }

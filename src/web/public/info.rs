@@ -54,8 +54,31 @@ pub async fn healthz(state: State) -> HttpResponse {
     }
 }
 
-/// Prometheus metrics; the outbox depth is read fresh at each scrape.
-pub async fn metrics(state: State) -> HttpResponse {
+/// Prometheus metrics, on the main address only with `Authorization: Bearer METRICS_TOKEN`:
+/// counters scraped often enough would tell a watcher when each survey was answered. Anyone
+/// else gets the same 404 as for a page that does not exist.
+pub async fn metrics(state: State, req: actix_web::HttpRequest) -> HttpResponse {
+    let presented = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let allowed = match (&state.settings.metrics_token, presented) {
+        (Some(token), Some(presented)) => {
+            use subtle::ConstantTimeEq;
+            bool::from(token.expose().as_bytes().ct_eq(presented.trim().as_bytes()))
+        }
+        _ => false,
+    };
+    if !allowed {
+        return HttpResponse::NotFound().finish();
+    }
+    metrics_body(&state).await
+}
+
+/// The metrics themselves; the outbox depth is read fresh at each scrape. Served without a
+/// token on `METRICS_BIND`, which only the operator's network reaches.
+pub async fn metrics_body(state: &State) -> HttpResponse {
     if let Ok(depth) = run_db(&state.pool, crate::mail::outbox::depth).await {
         state.metrics.outbox_depth.set(depth);
     }

@@ -8,6 +8,8 @@ mod survey;
 mod survey_view;
 mod you_said;
 
+pub use info::metrics_body;
+
 use super::rate_limit::{Guarded, Limiter};
 use actix_web::web;
 
