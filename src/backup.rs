@@ -23,6 +23,10 @@ pub fn sqlite_backup(url: &DatabaseUrl, target: &Path) -> anyhow::Result<()> {
     let DbConnection::Sqlite(sqlite) = &mut conn else {
         anyhow::bail!("backup copies the embedded SQLite database");
     };
+    // An empty file of mode 0600 first: VACUUM INTO fills it, and the copy is as private as the
+    // database it copies.
+    db::files::create_private(target)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", target.display()))?;
     // The path is a string literal in SQL: double any single quote rather than trust it.
     sqlite.batch_execute(&format!(
         "VACUUM INTO '{}'",

@@ -156,6 +156,10 @@ impl Application {
             _jobs: Scheduler::start(
                 services.pool.clone(),
                 JobSettings {
+                    mail_dir: settings
+                        .smtp_url
+                        .is_none()
+                        .then(|| settings.mail_dir.clone()),
                     reminder_after_days: settings.reminder_after_days,
                     release_time: settings.release_time,
                     min_n: rules.min_n,

@@ -6,6 +6,7 @@
 
 pub mod cached_sql;
 pub mod checkpoint;
+pub mod files;
 pub mod schema;
 mod url;
 
@@ -63,6 +64,8 @@ pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, ConnectionError> {
             u,
         )?)),
         DatabaseUrl::Sqlite(path) => {
+            files::make_private(path)
+                .map_err(|e| ConnectionError::BadConnection(format!("{}: {e}", path.display())))?;
             let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
             conn.batch_execute(SQLITE_PRAGMAS)
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
@@ -116,11 +119,6 @@ impl ManageConnection for ConnectionManager {
 /// Builds the pool. Connections are made lazily so that the service starts (and answers 503)
 /// while PostgreSQL is briefly down, and recovers by itself when it is back.
 pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, r2d2::PoolError> {
-    if let DatabaseUrl::Sqlite(path) = url {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let _ = std::fs::create_dir_all(dir);
-        }
-    }
     r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))

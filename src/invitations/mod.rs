@@ -342,6 +342,16 @@ pub fn count_issued(
     query.count().get_result(conn)
 }
 
+/// Whether an invitation's link can no longer be used: used, expired, or no such invitation.
+pub fn is_spent(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
+    let state: Option<(bool, NaiveDate)> = invitations::table
+        .find(invitation_id)
+        .select((invitations::used, invitations::expires_on))
+        .get_result(conn)
+        .optional()?;
+    Ok(state.is_none_or(|(used, expires_on)| used || expires_on < crate::db::today()))
+}
+
 /// Erases contact details of invitations that have expired; returns how many.
 pub fn erase_expired_contacts(conn: &mut DbConnection) -> QueryResult<usize> {
     diesel::update(

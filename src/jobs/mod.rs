@@ -5,6 +5,7 @@
 //! servers share a PostgreSQL database, one of them runs it and the others skip it (see
 //! `needs_claim` for SQLite).
 
+pub mod mail_files;
 pub mod reminders;
 pub mod retention;
 
@@ -17,8 +18,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// What the jobs need to know.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct JobSettings {
+    /// The folder of `.eml` files, when mail is written to files instead of sent.
+    pub mail_dir: Option<std::path::PathBuf>,
     pub reminder_after_days: u32,
     pub retention: retention::Retention,
     /// The local time of day at which waiting submissions are released.
@@ -42,6 +45,9 @@ enum When {
 struct Job {
     name: &'static str,
     when: When,
+    /// Whether it works on the shared database (run once across servers) rather than on this
+    /// server's own files (run by every server).
+    shared: bool,
     run: fn(&mut DbConnection, &JobSettings) -> anyhow::Result<usize>,
 }
 
@@ -52,11 +58,13 @@ const JOBS: &[Job] = &[
     Job {
         name: "reminders",
         when: When::Every(MINUTE),
+        shared: true,
         run: |conn, settings| Ok(reminders::queue(conn, settings.reminder_after_days)?),
     },
     Job {
         name: "erase_expired_contacts",
         when: When::Every(MINUTE),
+        shared: true,
         run: |conn, _| {
             let erased = crate::invitations::erase_expired_contacts(conn)?;
             // Erased addresses also leave the SQLite log, not only the tables.
@@ -65,13 +73,24 @@ const JOBS: &[Job] = &[
         },
     },
     Job {
+        name: "delete_spent_mail_files",
+        when: When::Every(MINUTE),
+        shared: false,
+        run: |conn, settings| match &settings.mail_dir {
+            Some(dir) => mail_files::delete_spent(conn, dir),
+            None => Ok(0),
+        },
+    },
+    Job {
         name: "unpair_used_invitations",
         when: When::Every(MINUTE),
+        shared: true,
         run: |conn, _| Ok(crate::invitations::unpair::rewrite_used_invitations(conn)?),
     },
     Job {
         name: "release",
         when: When::DailyAtReleaseTime,
+        shared: true,
         run: |conn, settings| {
             let released =
                 crate::submissions::release::release(conn, settings.min_n, crate::db::today())?;
@@ -81,6 +100,7 @@ const JOBS: &[Job] = &[
     Job {
         name: "retention",
         when: When::Every(Duration::from_secs(3600)),
+        shared: true,
         run: |conn, settings| {
             let deleted = retention::apply(conn, settings.retention)?;
             Ok(deleted.comments + deleted.audit_entries + deleted.waiting_submissions)
@@ -177,7 +197,8 @@ fn run_due(pool: &Pool, settings: &JobSettings, due: &mut [NaiveDateTime]) {
             .get()
             .map_err(anyhow::Error::from)
             .and_then(|mut conn| {
-                if needs_claim(&conn, job.when)
+                if job.shared
+                    && needs_claim(&conn, job.when)
                     && !claim(
                         &mut conn,
                         job.name,

@@ -183,7 +183,12 @@ impl OutboxSender {
             &letter.context,
         )
         .map_err(|e| e.to_string())
-        .and_then(|message| self.mailer.send(&message));
+        .and_then(|message| {
+            self.mailer.send(
+                &message,
+                &format!("{}-{}", kind.as_str(), row.invitation_id),
+            )
+        });
         if let Err(problem) = outcome {
             if let Some(undo) = letter.undo {
                 let _ = undo(conn);

@@ -9,6 +9,7 @@ mod concerns;
 mod concurrency;
 mod email;
 mod faults;
+mod files;
 mod health;
 mod helpers;
 mod invitations_api;
