@@ -113,7 +113,9 @@ impl When {
     fn next_after(self, now: NaiveDateTime, settings: &JobSettings) -> NaiveDateTime {
         match self {
             When::Every(every) => now + TimeDelta::from_std(every).unwrap_or(TimeDelta::MAX),
-            When::DailyAtReleaseTime => next_local_time(now, settings.release_time),
+            When::DailyAtReleaseTime => {
+                crate::submissions::release::next_release(now, settings.release_time)
+            }
         }
     }
 
@@ -125,24 +127,6 @@ impl When {
             When::DailyAtReleaseTime => self.next_after(now, settings),
         }
     }
-}
-
-/// The next moment after `now` (UTC) at which local time reads `at`, in UTC.
-pub fn next_local_time(now: NaiveDateTime, at: NaiveTime) -> NaiveDateTime {
-    use chrono::{Local, TimeZone};
-    let local_now = Local.from_utc_datetime(&now);
-    let mut day = local_now.date_naive();
-    for _ in 0..3 {
-        // A time that does not exist that day (the clocks go forward) is skipped.
-        if let Some(candidate) = Local.from_local_datetime(&day.and_time(at)).earliest() {
-            let candidate = candidate.naive_utc();
-            if candidate > now {
-                return candidate;
-            }
-        }
-        day = day.succ_opt().unwrap_or(day);
-    }
-    now + TimeDelta::days(1)
 }
 
 /// How much earlier than its time a job may be claimed again: the scheduler wakes on its own

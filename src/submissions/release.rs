@@ -17,7 +17,7 @@ use crate::db::DbConnection;
 use crate::responses::{self, NewResponse, Prepared};
 use crate::surveys::Respondent;
 use crate::totals::Tally;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// What one release did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -75,6 +75,25 @@ pub fn release(conn: &mut DbConnection, min_n: u32, today: NaiveDate) -> anyhow:
     Ok(released)
 }
 
+/// The next release after `now` (UTC): the next moment at which local time reads `at` (the
+/// setting `RELEASE_TIME`), in UTC.
+pub fn next_release(now: NaiveDateTime, at: NaiveTime) -> NaiveDateTime {
+    use chrono::{Local, TimeZone};
+    let local_now = Local.from_utc_datetime(&now);
+    let mut day = local_now.date_naive();
+    for _ in 0..3 {
+        // A time that does not exist that day (the clocks go forward) is skipped.
+        if let Some(candidate) = Local.from_local_datetime(&day.and_time(at)).earliest() {
+            let candidate = candidate.naive_utc();
+            if candidate > now {
+                return candidate;
+            }
+        }
+        day = day.succ_opt().unwrap_or(day);
+    }
+    now + chrono::TimeDelta::days(1)
+}
+
 /// Puts `items` in a random order: each gets a random key from the operating system's
 /// generator, and they are sorted by it.
 pub fn shuffle<T>(items: &mut Vec<T>) {
@@ -93,6 +112,23 @@ pub fn shuffle<T>(items: &mut Vec<T>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_release_is_always_ahead_and_within_a_day() {
+        let at = NaiveTime::from_hms_opt(6, 0, 0).unwrap();
+        for hour in 0..24 {
+            let now = NaiveDate::from_ymd_opt(2026, 3, 29)
+                .unwrap()
+                .and_hms_opt(hour, 30, 0)
+                .unwrap();
+            let next = next_release(now, at);
+            assert!(next > now);
+            assert!(
+                next - now <= chrono::TimeDelta::hours(25),
+                "{now} -> {next}"
+            );
+        }
+    }
 
     #[test]
     fn a_shuffle_keeps_every_item_and_does_not_keep_the_order() {

@@ -20,7 +20,7 @@ use crate::db::Pool;
 use crate::mail::worker::Nudge;
 use crate::surveys::Catalogue;
 use crate::templates::Templates;
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use actix_web::web;
 use std::sync::Arc;
 
@@ -52,7 +52,7 @@ pub async fn team_access(
     code: String,
     permission: crate::staff::Permission,
 ) -> Result<crate::teams::Team, crate::error::AppError> {
-    let team = run_db(&state.pool, move |conn| {
+    let team = run_db_read(&state.pool, move |conn| {
         crate::teams::find_by_code(conn, &code)
     })
     .await?

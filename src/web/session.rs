@@ -8,7 +8,7 @@ use super::State;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::staff::{self, StaffUser};
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionExt, SessionMiddleware};
@@ -120,7 +120,7 @@ impl FromRequest for SignedIn {
                 session.purge();
                 return Err(AppError::Unauthorized.into());
             }
-            let user = run_db(&state.pool, move |conn| staff::load(conn, &user_id)).await?;
+            let user = run_db_read(&state.pool, move |conn| staff::load(conn, &user_id)).await?;
             let Some(user) = user.filter(|u| u.session_epoch == epoch) else {
                 session.purge();
                 return Err(AppError::Unauthorized.into());

@@ -17,6 +17,7 @@ mod logs;
 mod migrations;
 mod openapi;
 mod pg_restart;
+mod release;
 mod reports;
 mod role_matrix;
 mod several_servers;

@@ -11,5 +11,6 @@ CREATE TABLE staged_responses (
     month TEXT NOT NULL,
     -- The answers as read before storage (scrubbed, with sentiment and themes), as JSON.
     answers TEXT NOT NULL
-);
+-- Kept in the order of their random ids, not of their arrival (see the foundation migration).
+) WITHOUT ROWID;
 CREATE INDEX staged_responses_group ON staged_responses (team_id, respondent);

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::staff::{self, Permission, StaffUser, api_keys};
 use crate::teams::Team;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION};
 use std::future::Future;
 use std::pin::Pin;
@@ -32,7 +32,7 @@ impl FromRequest for ApiUser {
                 .filter(|k| !k.is_empty())
                 .ok_or(AppError::Unauthorized)?;
             let state = state.ok_or(AppError::Internal(anyhow::anyhow!("state missing")))?;
-            let user = run_db(&state.pool, move |conn| {
+            let user = run_db_read(&state.pool, move |conn| {
                 let Some(user_id) = api_keys::user_for_key(conn, &key)? else {
                     return Ok(None);
                 };

@@ -8,7 +8,7 @@ use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
 use crate::error::AppError;
 use crate::staff::Permission;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::{run_db, run_db_read};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -138,7 +138,7 @@ pub async fn add_action(
 ) -> Result<HttpResponse, AppError> {
     let concern_id = id.into_inner();
     let lookup = concern_id.clone();
-    let team_id = run_db(&state.pool, move |conn| concerns::team_of(conn, &lookup)).await?;
+    let team_id = run_db_read(&state.pool, move |conn| concerns::team_of(conn, &lookup)).await?;
     let team_id = concern_team(&user, team_id)?;
     let request: NewActionRequest = parse_body(&body)?;
     let new = NewAction::parse(&request.description, &request.owner, &request.due_on)?;
@@ -179,7 +179,7 @@ pub async fn update_action(
 ) -> Result<HttpResponse, AppError> {
     let action_id = id.into_inner();
     let lookup = action_id.clone();
-    let team_id = run_db(&state.pool, move |conn| {
+    let team_id = run_db_read(&state.pool, move |conn| {
         concerns::team_of_action(conn, &lookup)
     })
     .await?;

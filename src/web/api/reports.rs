@@ -8,7 +8,7 @@ use crate::reports::period::PeriodQuery;
 use crate::reports::{self, comments, export};
 use crate::staff::Permission;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::{run_db, run_db_read};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -46,7 +46,7 @@ pub async fn team_report(
         .await?;
     let period = query.period()?;
     let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
-    let report = run_db(&state.pool, move |conn| {
+    let report = run_db_read(&state.pool, move |conn| {
         reports::report(
             conn,
             &catalogue,
@@ -83,7 +83,7 @@ pub async fn all_teams_report(
     }
     let period = query.period()?;
     let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
-    let report = run_db(&state.pool, move |conn| {
+    let report = run_db_read(&state.pool, move |conn| {
         reports::report(conn, &catalogue, &rules, None, period)
     })
     .await?;
@@ -220,7 +220,7 @@ pub async fn correct_comment(
 ) -> Result<HttpResponse, AppError> {
     let comment_id = id.into_inner();
     let lookup = comment_id.clone();
-    let team_id = run_db(&state.pool, move |conn| comments::team_of(conn, &lookup))
+    let team_id = run_db_read(&state.pool, move |conn| comments::team_of(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("comment"))?;
     user.0

@@ -2,7 +2,7 @@
 
 use crate::i18n::t;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use crate::web::lang::LangChoice;
 use crate::web::pages::Chrome;
 use actix_web::HttpResponse;
@@ -42,7 +42,7 @@ pub async fn accessibility(state: State, choice: LangChoice) -> HttpResponse {
 
 /// Liveness that also proves the database answers.
 pub async fn healthz(state: State) -> HttpResponse {
-    let check = run_db(&state.pool, |conn| {
+    let check = run_db_read(&state.pool, |conn| {
         use diesel::connection::SimpleConnection;
         conn.batch_execute("SELECT 1")
     })
@@ -79,7 +79,7 @@ pub async fn metrics(state: State, req: actix_web::HttpRequest) -> HttpResponse 
 /// The metrics themselves; the outbox depth is read fresh at each scrape. Served without a
 /// token on `METRICS_BIND`, which only the operator's network reaches.
 pub async fn metrics_body(state: &State) -> HttpResponse {
-    if let Ok(depth) = run_db(&state.pool, crate::mail::outbox::depth).await {
+    if let Ok(depth) = run_db_read(&state.pool, crate::mail::outbox::depth).await {
         state.metrics.outbox_depth.set(depth);
     }
     HttpResponse::Ok()
@@ -89,7 +89,7 @@ pub async fn metrics_body(state: &State) -> HttpResponse {
 
 /// Readiness: the database answers and every migration is applied.
 pub async fn readyz(state: State) -> HttpResponse {
-    let check = run_db(&state.pool, crate::db::migrations_pending).await;
+    let check = run_db_read(&state.pool, crate::db::migrations_pending).await;
     match check {
         Ok(false) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Ok(true) => {

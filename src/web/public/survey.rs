@@ -8,7 +8,7 @@ use crate::submissions::Accepted;
 use crate::surveys::SurveyVersion;
 use crate::surveys::answers::{self, FieldError};
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use crate::web::lang::LangChoice;
 use crate::web::pages::{Chrome, PageError};
 use actix_web::http::StatusCode;
@@ -31,7 +31,7 @@ async fn open_link(
     token: String,
 ) -> Result<OpenLink, PageError> {
     let catalogue = state.catalogue.clone();
-    let found = run_db(&state.pool, move |conn| {
+    let found = run_db_read(&state.pool, move |conn| {
         let Some(link) = invitations::find_by_token(conn, &token)? else {
             return Ok(None);
         };

@@ -4,7 +4,7 @@
 use crate::concerns;
 use crate::error::AppError;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use crate::web::pages::{Chrome, PageError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -17,7 +17,7 @@ pub async fn show(
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let code = code.into_inner();
-    let found = run_db(&state.pool, move |conn| {
+    let found = run_db_read(&state.pool, move |conn| {
         let Some(team) = crate::teams::find_by_code(conn, &code)? else {
             return Ok(None);
         };

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::staff::{self, Role, StaffEmail, passwords::NewPassword};
 use crate::teams::{self, TeamCode};
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::{run_db, run_db_read};
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
@@ -30,7 +30,7 @@ async fn render(
     values: &HashMap<String, String>,
     errors: &[(&str, String)],
 ) -> Result<HttpResponse, PageError> {
-    let all = run_db(&state.pool, teams::all).await?;
+    let all = run_db_read(&state.pool, teams::all).await?;
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let error = |f: &str| {
         errors

@@ -3,7 +3,7 @@
 use crate::concerns::audit::{self, AuditFilter};
 use crate::error::AppError;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
@@ -31,7 +31,7 @@ pub async fn show(
     let action = query.action.filter(|a| !a.trim().is_empty());
     let team_code = query.team.filter(|t| !t.trim().is_empty());
     let (filter_action, filter_team) = (action.clone(), team_code.clone());
-    let entries = run_db(&state.pool, move |conn| {
+    let entries = run_db_read(&state.pool, move |conn| {
         let team_id = match &filter_team {
             Some(code) => crate::teams::find_by_code(conn, code)?
                 .map(|t| t.id)

@@ -8,7 +8,7 @@ use crate::concerns::{self, ConcernFilter, ConcernSource, Summary, audit};
 use crate::error::AppError;
 use crate::staff::Permission;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::{run_db, run_db_read};
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
@@ -219,7 +219,7 @@ async fn load_concern(
     permission: Permission,
 ) -> Result<concerns::Concern, AppError> {
     let min_n = state.rules.min_n;
-    let concern = run_db(&state.pool, move |conn| concerns::find(conn, &id, min_n))
+    let concern = run_db_read(&state.pool, move |conn| concerns::find(conn, &id, min_n))
         .await?
         .ok_or(AppError::NotFound("concern"))?;
     signed_in
@@ -235,7 +235,7 @@ async fn render_concern(
     error: Option<(&HashMap<String, String>, AppError)>,
 ) -> Result<HttpResponse, PageError> {
     let team_id = concern.team_id.clone();
-    let team = run_db(&state.pool, move |conn| crate::teams::find(conn, &team_id))
+    let team = run_db_read(&state.pool, move |conn| crate::teams::find(conn, &team_id))
         .await?
         .ok_or(AppError::NotFound("team"))?;
     let (values, message, field) = match &error {
@@ -345,7 +345,7 @@ pub async fn update_action(
 ) -> Result<HttpResponse, PageError> {
     let action_id = id.into_inner();
     let lookup = action_id.clone();
-    let action = run_db(&state.pool, move |conn| actions::find(conn, &lookup))
+    let action = run_db_read(&state.pool, move |conn| actions::find(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("action"))?;
     let concern = load_concern(

@@ -13,7 +13,7 @@ use crate::staff::Permission;
 use crate::surveys::Respondent;
 use crate::teams::Team;
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::{run_db, run_db_read};
 use crate::web::charts::{self, Bar};
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
@@ -119,7 +119,7 @@ async fn load_report(state: &State, team: &Team, period: Period) -> Result<Repor
         team.id.clone(),
         team.code.clone(),
     );
-    run_db(&state.pool, move |conn| {
+    run_db_read(&state.pool, move |conn| {
         reports::report(conn, &catalogue, &rules, Some((&id, &code)), period)
     })
     .await
@@ -143,12 +143,29 @@ pub async fn dashboard(
     let report = load_report(&state, &team, period).await?;
     let mut context = report_view(&team, &period, &report);
     context["title"] = json!(format!("Dashboard: {}", team.name));
+    let team_id = team.id.clone();
+    let waiting = run_db_read(&state.pool, move |conn| {
+        crate::submissions::staging::count_waiting(conn, Some(&team_id))
+    })
+    .await?;
+    context["waiting"] = json!(waiting);
+    context["next_release"] = json!(next_release_words(state.settings.release_time));
     Ok(state.page(
         "pages/dashboard",
         StatusCode::OK,
         context,
         &signed_in.chrome(),
     ))
+}
+
+/// When the next release happens, in local time and plain words ("2 December 2026 at 06:00").
+fn next_release_words(release_time: chrono::NaiveTime) -> String {
+    use chrono::TimeZone;
+    let next = crate::submissions::release::next_release(crate::db::now(), release_time);
+    chrono::Local
+        .from_utc_datetime(&next)
+        .format("%-d %B %Y at %H:%M")
+        .to_string()
 }
 
 /// Criteria each theme speaks to, for picking representative comments in the pack.
@@ -316,7 +333,7 @@ pub async fn correct_sentiment(
 ) -> Result<HttpResponse, PageError> {
     let comment_id = id.into_inner();
     let lookup = comment_id.clone();
-    let team_id = run_db(&state.pool, move |conn| comments::team_of(conn, &lookup))
+    let team_id = run_db_read(&state.pool, move |conn| comments::team_of(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound("comment"))?;
     signed_in

@@ -3,7 +3,7 @@
 use super::team_for;
 use crate::staff::{Permission, Role};
 use crate::web::State;
-use crate::web::blocking::run_db;
+use crate::web::blocking::run_db_read;
 use crate::web::pages::PageError;
 use crate::web::session::SignedIn;
 use actix_web::http::StatusCode;
@@ -13,7 +13,7 @@ use serde_json::json;
 /// The teams this user can open.
 pub async fn home(state: State, signed_in: SignedIn) -> Result<HttpResponse, PageError> {
     let teams = if signed_in.user.is_admin {
-        run_db(&state.pool, crate::teams::all)
+        run_db_read(&state.pool, crate::teams::all)
             .await?
             .into_iter()
             .map(|t| json!({ "code": t.code, "name": t.name, "role": "admin" }))
@@ -25,7 +25,7 @@ pub async fn home(state: State, signed_in: SignedIn) -> Result<HttpResponse, Pag
             .iter()
             .map(|(_, c, r)| (c.clone(), *r))
             .collect();
-        let all = run_db(&state.pool, crate::teams::all).await?;
+        let all = run_db_read(&state.pool, crate::teams::all).await?;
         all.into_iter()
             .filter_map(|t| {
                 codes
