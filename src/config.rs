@@ -113,6 +113,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "audit entries older than this are deleted; default 84",
     ),
     (
+        "URGENT_FALLBACK_EMAIL",
+        "Trust-wide address alerted about urgent comments for teams without a duty contact, and when nobody acknowledges one in time; optional",
+    ),
+    (
+        "URGENT_ACK_HOURS",
+        "hours within which an urgent comment must be acknowledged before the fallback address is alerted (decimals allowed); default 4",
+    ),
+    (
         "METRICS_TOKEN",
         "bearer token that GET /metrics requires on the main address; unset = /metrics answers 404 there",
     ),
@@ -184,6 +192,12 @@ pub struct Settings {
     pub comment_retention_months: u32,
     pub audit_retention_months: u32,
     pub log_format: LogFormat,
+    /// Where urgent alerts go for teams without a duty contact, and escalations.
+    pub urgent_fallback_email: Option<String>,
+    /// How long an urgent comment may wait for acknowledgement before escalation.
+    pub urgent_ack: chrono::TimeDelta,
+    /// `URGENT_ACK_HOURS` as it was given, for the alert's words.
+    pub urgent_ack_hours: String,
     /// The token `/metrics` needs on the main address; without it, and without
     /// `metrics_bind`, metrics are not served at all.
     pub metrics_token: Option<Secret<String>>,
@@ -340,6 +354,26 @@ impl Settings {
             }
         };
 
+        let urgent_fallback_email = match get("URGENT_FALLBACK_EMAIL") {
+            None => None,
+            Some(v) if v.validate_email() => Some(v.to_string()),
+            Some(_) => return Err(bad("URGENT_FALLBACK_EMAIL", "must be an email address")),
+        };
+        let urgent_ack_hours = get("URGENT_ACK_HOURS").unwrap_or("4").to_string();
+        let urgent_ack = match urgent_ack_hours.parse::<f64>() {
+            Ok(hours) if hours > 0.0 && hours <= 24.0 * 14.0 => {
+                chrono::TimeDelta::milliseconds((hours * 3_600_000.0).round() as i64)
+            }
+            _ => {
+                return Err(bad(
+                    "URGENT_ACK_HOURS",
+                    format!(
+                        "must be a number of hours above 0 and up to 336, not `{urgent_ack_hours}`"
+                    ),
+                ));
+            }
+        };
+
         let metrics_token = match get("METRICS_TOKEN") {
             None => None,
             Some(v) if v.len() >= 16 => Some(Secret::new(v.to_string())),
@@ -383,6 +417,9 @@ impl Settings {
             comment_retention_months: number("COMMENT_RETENTION_MONTHS", 36, 1, 1200)?,
             audit_retention_months: number("AUDIT_RETENTION_MONTHS", 84, 1, 1200)?,
             log_format,
+            urgent_fallback_email,
+            urgent_ack,
+            urgent_ack_hours,
             metrics_token,
             metrics_bind,
         })

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod concerns;
 pub mod config;
+pub mod contacts;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod templates;
 pub mod text;
 pub mod tokens;
 pub mod totals;
+pub mod urgent;
 pub mod web;
 
 pub use startup::Application;

@@ -6,13 +6,16 @@ use crate::db::{self, Pool};
 use crate::invitations::letters::InvitationLetters;
 use crate::jobs::retention::Retention;
 use crate::jobs::{JobSettings, Scheduler};
+use crate::mail::MailKind;
 use crate::mail::Mailer;
 use crate::mail::outbox::OutboxSender;
+use crate::mail::outbox::{Letters, LettersByKind};
 use crate::mail::worker::{Nudge, Worker};
 use crate::submissions::{Submissions, TextReading};
 use crate::surveys::{self, Catalogue};
 use crate::templates::Templates;
 use crate::text::{RiskTerms, Tagger};
+use crate::urgent::letters::UrgentLetters;
 use crate::web::{self, AppState};
 use actix_web::cookie::Key;
 use actix_web::dev::Server;
@@ -134,6 +137,15 @@ impl Application {
         };
         let nudge = Arc::new(Nudge::default());
         let metrics = crate::metrics::Metrics::new()?;
+        let invitation_letters: Arc<dyn Letters> = Arc::new(InvitationLetters {
+            public_url: settings.public_url.clone(),
+            national_help: settings.national_help.clone(),
+        });
+        let urgent_letters: Arc<dyn Letters> = Arc::new(UrgentLetters {
+            public_url: settings.public_url.clone(),
+            fallback_email: settings.urgent_fallback_email.clone(),
+            ack_hours: settings.urgent_ack_hours.clone(),
+        });
         let sender = OutboxSender {
             pool: services.pool.clone(),
             templates: services.templates.clone(),
@@ -142,10 +154,12 @@ impl Application {
             host: host_of(&settings.public_url).to_string(),
             retry_base_seconds: settings.mail_retry_base_seconds,
             metrics: metrics.clone(),
-            letters: Arc::new(InvitationLetters {
-                public_url: settings.public_url.clone(),
-                national_help: settings.national_help.clone(),
-            }),
+            letters: Arc::new(LettersByKind(vec![
+                (MailKind::Invitation, invitation_letters.clone()),
+                (MailKind::Reminder, invitation_letters),
+                (MailKind::UrgentAlert, urgent_letters.clone()),
+                (MailKind::UrgentEscalation, urgent_letters),
+            ])),
         };
         let background = Background {
             _mail: Worker::start(
@@ -190,6 +204,8 @@ impl Application {
                     risk,
                     themes: Tagger::new(&rules.themes),
                 },
+                settings.urgent_ack,
+                nudge.clone(),
             )?,
             catalogue: services.catalogue,
             templates: services.templates,

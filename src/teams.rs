@@ -41,6 +41,9 @@ pub struct Team {
     pub welsh_first: bool,
     pub created_at: chrono::NaiveDateTime,
     pub easy_read: bool,
+    /// The duty contact alerted about urgent comments.
+    pub urgent_email: Option<String>,
+    pub urgent_mobile: Option<String>,
 }
 
 /// Adds a team; a second team with the same code is refused.
@@ -63,6 +66,8 @@ pub fn add(conn: &mut DbConnection, code: &TeamCode, name: &str) -> anyhow::Resu
         welsh_first: false,
         created_at: crate::db::now(),
         easy_read: false,
+        urgent_email: None,
+        urgent_mobile: None,
     };
     diesel::insert_into(teams::table)
         .values(&team)

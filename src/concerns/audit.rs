@@ -45,11 +45,17 @@ pub enum AuditAction {
     CommentSentiment,
     /// A CSV export was downloaded.
     ExportCsv,
+    /// Urgent comments were read.
+    UrgentView,
+    /// An urgent comment was acknowledged, with a note of what was done.
+    UrgentAcknowledge,
+    /// A team's duty contact for urgent comments changed.
+    TeamDutyContact,
 }
 
 impl AuditAction {
     /// Every kind, for filters and tests.
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -68,6 +74,9 @@ impl AuditAction {
         AuditAction::CommentsView,
         AuditAction::CommentSentiment,
         AuditAction::ExportCsv,
+        AuditAction::UrgentView,
+        AuditAction::UrgentAcknowledge,
+        AuditAction::TeamDutyContact,
     ];
 
     /// The stored spelling.
@@ -91,6 +100,9 @@ impl AuditAction {
             AuditAction::CommentsView => "comments.view",
             AuditAction::CommentSentiment => "comment.sentiment",
             AuditAction::ExportCsv => "export.csv",
+            AuditAction::UrgentView => "urgent.view",
+            AuditAction::UrgentAcknowledge => "urgent.acknowledge",
+            AuditAction::TeamDutyContact => "team.duty_contact",
         }
     }
 

@@ -9,6 +9,8 @@ diesel::table! {
         welsh_first -> Bool,
         created_at -> Timestamp,
         easy_read -> Bool,
+        urgent_email -> Nullable<Text>,
+        urgent_mobile -> Nullable<Text>,
     }
 }
 
@@ -198,8 +200,9 @@ diesel::table! {
 diesel::table! {
     mail_outbox (id) {
         id -> Text,
-        invitation_id -> Text,
+        subject_id -> Text,
         kind -> Text,
+        channel -> Text,
         attempts -> Integer,
         next_attempt_at -> Timestamp,
         claimed_until -> Nullable<Timestamp>,
@@ -233,6 +236,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    urgent_comments (id) {
+        id -> Text,
+        team_id -> Text,
+        survey_version_id -> Text,
+        respondent -> Text,
+        body -> Text,
+        received_on -> Date,
+        acknowledged_by -> Nullable<Text>,
+        acknowledged_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     scheduled_jobs (name) {
         name -> Text,
         next_run_at -> Timestamp,
@@ -250,7 +267,8 @@ diesel::joinable!(concerns -> teams (team_id));
 diesel::joinable!(responses -> teams (team_id));
 diesel::joinable!(answer_totals -> teams (team_id));
 diesel::joinable!(actions -> concerns (concern_id));
-diesel::joinable!(mail_outbox -> invitations (invitation_id));
+diesel::joinable!(urgent_comments -> teams (team_id));
+diesel::joinable!(urgent_comments -> survey_versions (survey_version_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     teams,
@@ -274,4 +292,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitation_totals,
     scheduled_jobs,
     staged_responses,
+    urgent_comments,
 );

@@ -20,7 +20,7 @@ pub fn queue(conn: &mut DbConnection, after_days: u32) -> QueryResult<usize> {
         .filter(invitations::expires_on.ge(today))
         .filter(diesel::dsl::exists(
             mail_outbox::table
-                .filter(mail_outbox::invitation_id.eq(invitations::id))
+                .filter(mail_outbox::subject_id.eq(invitations::id))
                 .filter(mail_outbox::kind.eq(MailKind::Invitation.as_str()))
                 .filter(mail_outbox::sent.eq(true)),
         ))

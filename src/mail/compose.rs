@@ -11,6 +11,10 @@ use serde::Serialize;
 pub enum MailKind {
     Invitation,
     Reminder,
+    /// An urgent comment was received: to the team's duty contact.
+    UrgentAlert,
+    /// Nobody acknowledged an urgent comment in time: to the Trust's fallback address.
+    UrgentEscalation,
 }
 
 impl MailKind {
@@ -19,22 +23,30 @@ impl MailKind {
         match self {
             MailKind::Invitation => "invitation",
             MailKind::Reminder => "reminder",
+            MailKind::UrgentAlert => "urgent_alert",
+            MailKind::UrgentEscalation => "urgent_escalation",
         }
     }
 
+    /// Every kind.
+    pub const ALL: [MailKind; 4] = [
+        MailKind::Invitation,
+        MailKind::Reminder,
+        MailKind::UrgentAlert,
+        MailKind::UrgentEscalation,
+    ];
+
     /// Parses the outbox spelling.
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "invitation" => Some(MailKind::Invitation),
-            "reminder" => Some(MailKind::Reminder),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     fn subject(self) -> &'static str {
         match self {
             MailKind::Invitation => "We would value your feedback",
             MailKind::Reminder => "A reminder: we would value your feedback",
+            MailKind::UrgentAlert => "Urgent: a feedback comment needs reading today",
+            MailKind::UrgentEscalation => "Urgent and not yet acknowledged: a feedback comment",
         }
     }
 }

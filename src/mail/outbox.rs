@@ -44,16 +44,46 @@ pub trait Letters: Send + Sync {
     ) -> Result<Option<Letter>, String>;
 }
 
+/// Sends each kind of message by the `Letters` of the module that queues it.
+pub struct LettersByKind(pub Vec<(MailKind, Arc<dyn Letters>)>);
+
+impl Letters for LettersByKind {
+    fn prepare(
+        &self,
+        conn: &mut DbConnection,
+        kind: MailKind,
+        subject_id: &str,
+    ) -> Result<Option<Letter>, String> {
+        let letters = self
+            .0
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, letters)| letters)
+            .ok_or_else(|| format!("nothing writes {} messages", kind.as_str()))?;
+        letters.prepare(conn, kind, subject_id)
+    }
+}
+
 /// Puts a message in the outbox, in the caller's transaction; it is sent when due.
 pub fn enqueue(conn: &mut DbConnection, kind: MailKind, subject_id: &str) -> QueryResult<()> {
+    enqueue_at(conn, kind, subject_id, crate::db::now())
+}
+
+/// Puts a message in the outbox to be sent at `due` (or after, if the worker is busy).
+pub fn enqueue_at(
+    conn: &mut DbConnection,
+    kind: MailKind,
+    subject_id: &str,
+    due: NaiveDateTime,
+) -> QueryResult<()> {
     let now = crate::db::now();
     diesel::insert_into(mail_outbox::table)
         .values((
             mail_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
-            mail_outbox::invitation_id.eq(subject_id),
+            mail_outbox::subject_id.eq(subject_id),
             mail_outbox::kind.eq(kind.as_str()),
             mail_outbox::attempts.eq(0),
-            mail_outbox::next_attempt_at.eq(now),
+            mail_outbox::next_attempt_at.eq(due),
             mail_outbox::sent.eq(false),
             mail_outbox::created_at.eq(now),
         ))
@@ -80,7 +110,7 @@ struct Claimed {
     #[diesel(sql_type = Text)]
     id: String,
     #[diesel(sql_type = Text)]
-    invitation_id: String,
+    subject_id: String,
     #[diesel(sql_type = Text)]
     kind: String,
     #[diesel(sql_type = Integer)]
@@ -95,12 +125,12 @@ const BATCH: i64 = 20;
 const CLAIM_POSTGRES: &str = "UPDATE mail_outbox SET claimed_until = $1 WHERE id IN (\
      SELECT id FROM mail_outbox WHERE sent = FALSE AND next_attempt_at <= $2 \
      AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3 \
-     FOR UPDATE SKIP LOCKED) RETURNING id, invitation_id, kind, attempts";
+     FOR UPDATE SKIP LOCKED) RETURNING id, subject_id, kind, attempts";
 /// SQLite has one writer at a time, so the same statement without row locks is already exclusive.
 const CLAIM_SQLITE: &str = "UPDATE mail_outbox SET claimed_until = $1 WHERE id IN (\
      SELECT id FROM mail_outbox WHERE sent = FALSE AND next_attempt_at <= $2 \
      AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3) \
-     RETURNING id, invitation_id, kind, attempts";
+     RETURNING id, subject_id, kind, attempts";
 
 fn claim(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<Claimed>> {
     let until = now + TimeDelta::seconds(CLAIM_SECONDS);
@@ -169,8 +199,13 @@ impl OutboxSender {
     /// `Err` carries a reason to retry.
     fn send_one(&self, conn: &mut DbConnection, row: &Claimed) -> Result<bool, String> {
         let db = |e: diesel::result::Error| format!("database: {e}");
-        let kind = MailKind::parse(&row.kind).unwrap_or(MailKind::Invitation);
-        let Some(letter) = self.letters.prepare(conn, kind, &row.invitation_id)? else {
+        let Some(kind) = MailKind::parse(&row.kind) else {
+            // Written by a newer version of the service, or by hand: not ours to guess at.
+            tracing::warn!(outbox_id = %row.id, "an outbox message of an unknown kind is skipped");
+            self.mark_sent(conn, row, None).map_err(db)?;
+            return Ok(false);
+        };
+        let Some(letter) = self.letters.prepare(conn, kind, &row.subject_id)? else {
             self.mark_sent(conn, row, None).map_err(db)?;
             return Ok(false);
         };
@@ -184,10 +219,8 @@ impl OutboxSender {
         )
         .map_err(|e| e.to_string())
         .and_then(|message| {
-            self.mailer.send(
-                &message,
-                &format!("{}-{}", kind.as_str(), row.invitation_id),
-            )
+            self.mailer
+                .send(&message, &format!("{}-{}", kind.as_str(), row.subject_id))
         });
         if let Err(problem) = outcome {
             if let Some(undo) = letter.undo {

@@ -90,6 +90,19 @@ impl Prepared {
             .any(|a| matches!(a, ReadyAnswer::Text { urgent: true, .. }))
     }
 
+    /// The scrubbed free texts that used risk language.
+    pub fn urgent_texts(&self) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter_map(|a| match a {
+                ReadyAnswer::Text {
+                    urgent: true, body, ..
+                } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The prepared answers as stored while they wait for a release.
     pub fn to_json(&self) -> String {
         // Plain strings, numbers and enums: serialising cannot fail.

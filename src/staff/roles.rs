@@ -16,6 +16,10 @@ pub enum Permission {
     ManageConcerns,
     ViewReports,
     ViewComments,
+    /// Read and acknowledge urgent comments: a safeguarding duty of every clinician.
+    ViewUrgent,
+    /// Set the team's duty contact for urgent comments.
+    SetDutyContact,
 }
 
 impl Role {
@@ -36,13 +40,16 @@ impl Role {
         }
     }
 
-    /// Clinicians issue invitations and see the public summary; managers do everything in their teams.
+    /// Clinicians issue invitations, see the public summary and read urgent comments; managers
+    /// do everything in their teams.
     pub fn allows(self, permission: Permission) -> bool {
         match self {
             Role::Manager => true,
             Role::Clinician => matches!(
                 permission,
-                Permission::IssueInvitations | Permission::ViewYouSaidWeDid
+                Permission::IssueInvitations
+                    | Permission::ViewYouSaidWeDid
+                    | Permission::ViewUrgent
             ),
         }
     }

@@ -5,6 +5,8 @@
 //! from the invitation into the response but the team, the questionnaire version and the channel.
 //! Free text is read (scrubbed, checked for risk language, tagged) on the request's own thread
 //! before the submission joins the queue of the one writer (`writer`), which then only writes.
+//! A submission waits for its release (`staging`, `release`); a comment with risk language also
+//! goes to the team's duty contact at once (`urgent`).
 
 pub mod release;
 pub mod staging;
@@ -13,12 +15,14 @@ pub mod writer;
 use crate::db::{DatabaseUrl, DbConnection};
 use crate::error::AppError;
 use crate::invitations::{self, OpenInvitation};
+use crate::mail::worker::Nudge;
 use crate::metrics::CommitMetrics;
 use crate::responses::{Prepared, TextRules};
 use crate::surveys::Respondent;
 use crate::surveys::answers::Answer;
 use crate::teams::Team;
 use crate::text::{RiskTerms, Tagger};
+use chrono::TimeDelta;
 use std::sync::Arc;
 
 pub use writer::GroupCommit;
@@ -29,11 +33,15 @@ pub struct TextReading {
     pub themes: Tagger,
 }
 
-/// Where submissions go: the writer's queue, and how their free text is read first.
+/// Where submissions go: the writer's queue, how their free text is read first, and how long
+/// an urgent comment may wait for acknowledgement.
 #[derive(Clone)]
 pub struct Submissions {
     writer: GroupCommit,
     text: Arc<TextReading>,
+    urgent_ack: TimeDelta,
+    /// Wakes the mail worker, so an urgent alert goes at once.
+    mail: Arc<Nudge>,
 }
 
 /// What a stored submission tells the page that thanks the person.
@@ -51,10 +59,14 @@ impl Submissions {
         url: &DatabaseUrl,
         metrics: CommitMetrics,
         text: TextReading,
+        urgent_ack: TimeDelta,
+        mail: Arc<Nudge>,
     ) -> std::io::Result<Self> {
         Ok(Self {
             writer: GroupCommit::start(url, metrics)?,
             text: Arc::new(text),
+            urgent_ack,
+            mail,
         })
     }
 
@@ -73,16 +85,22 @@ impl Submissions {
                 themes: &self.text.themes,
             },
         );
-        self.writer
+        let urgent_ack = self.urgent_ack;
+        let accepted = self
+            .writer
             .run(move |conn| {
-                store(conn, &invitation, respondent, &prepared)?;
+                store(conn, &invitation, respondent, &prepared, urgent_ack)?;
                 let team = crate::teams::find(conn, &invitation.team_id)?;
                 Ok(Accepted {
                     urgent: prepared.urgent(),
                     team,
                 })
             })
-            .await
+            .await?;
+        if accepted.urgent {
+            self.mail.wake();
+        }
+        Ok(accepted)
     }
 }
 
@@ -97,6 +115,7 @@ pub fn store(
     invitation: &OpenInvitation,
     respondent: Respondent,
     answers: &Prepared,
+    urgent_ack: TimeDelta,
 ) -> Result<(), AppError> {
     // First statement is the write: on SQLite it takes the write lock at once (and waits
     // its turn), on PostgreSQL the row lock makes the loser see `used`.
@@ -110,6 +129,18 @@ pub fn store(
         channel: invitation.channel.as_str(),
         answers,
     };
-    staging::stage(conn, &submission, crate::db::today())?;
+    let today = crate::db::today();
+    staging::stage(conn, &submission, today)?;
+    // Risk language goes to a person at once, apart from the release (see `urgent`).
+    let urgent = answers.urgent_texts();
+    if !urgent.is_empty() {
+        let new = crate::urgent::NewUrgent {
+            team_id: &invitation.team_id,
+            survey_version_id: &invitation.survey_version_id,
+            respondent: respondent.as_str(),
+            body: urgent.join("\n\n"),
+        };
+        crate::urgent::record(conn, &new, today, urgent_ack)?;
+    }
     Ok(())
 }

@@ -25,6 +25,10 @@ pub struct Chrome {
     pub lang: &'static str,
     /// The same page in the other language (public pages only).
     pub switch_href: Option<String>,
+    /// Urgent comments waiting and teams without a duty contact (staff pages only).
+    pub alerts: Option<crate::urgent::StaffAlerts>,
+    /// Whether alerts about urgent comments reach the Trust's fallback address.
+    pub fallback_alerts: bool,
 }
 
 impl Chrome {
@@ -56,6 +60,8 @@ impl Default for Chrome {
             csrf_token: None,
             lang: "en",
             switch_href: None,
+            alerts: None,
+            fallback_alerts: false,
         }
     }
 }

@@ -79,6 +79,10 @@ pub fn sign_in(session: &Session, user: &StaffUser) {
 pub struct SignedIn {
     pub user: StaffUser,
     pub session: Session,
+    /// What every page shows first: urgent comments waiting, teams without a duty contact.
+    pub alerts: crate::urgent::StaffAlerts,
+    /// Whether `URGENT_FALLBACK_EMAIL` is set.
+    pub fallback_alerts: bool,
 }
 
 impl SignedIn {
@@ -94,6 +98,8 @@ impl SignedIn {
             user: Some(self.user.email.clone()),
             is_admin: self.user.is_admin,
             csrf_token: Some(self.csrf()),
+            alerts: Some(self.alerts.clone()),
+            fallback_alerts: self.fallback_alerts,
             ..super::pages::Chrome::default()
         }
     }
@@ -120,13 +126,29 @@ impl FromRequest for SignedIn {
                 session.purge();
                 return Err(AppError::Unauthorized.into());
             }
-            let user = run_db_read(&state.pool, move |conn| staff::load(conn, &user_id)).await?;
+            let (user, alerts) = run_db_read(&state.pool, move |conn| {
+                let Some(user) = staff::load(conn, &user_id)? else {
+                    return Ok::<_, AppError>((None, Default::default()));
+                };
+                // Every staff page warns of urgent comments waiting and of teams no alert
+                // would reach, for this user's teams (every team, for admins).
+                let teams: Vec<String> = user.roles.iter().map(|(id, _, _)| id.clone()).collect();
+                let scope = (!user.is_admin).then_some(teams.as_slice());
+                let alerts = crate::urgent::staff_alerts(conn, scope)?;
+                Ok((Some(user), alerts))
+            })
+            .await?;
             let Some(user) = user.filter(|u| u.session_epoch == epoch) else {
                 session.purge();
                 return Err(AppError::Unauthorized.into());
             };
             let _ = session.insert(LAST_SEEN, now_secs());
-            Ok(SignedIn { user, session })
+            Ok(SignedIn {
+                user,
+                session,
+                alerts,
+                fallback_alerts: state.settings.urgent_fallback_email.is_some(),
+            })
         })
     }
 }

@@ -6,6 +6,7 @@ mod invitations;
 mod openapi;
 mod reports;
 mod surveys;
+mod urgent;
 
 use crate::error::AppError;
 use actix_web::{HttpResponse, ResponseError, web};
@@ -31,6 +32,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/actions/{id}", web::patch().to(concerns::update_action))
             .route("/report", web::get().to(reports::all_teams_report))
+            .route("/teams/{code}", web::patch().to(urgent::update_team))
+            .route("/teams/{code}/urgent", web::get().to(urgent::list))
+            .route(
+                "/urgent/{id}/acknowledge",
+                web::post().to(urgent::acknowledge),
+            )
             .route("/teams/{code}/report", web::get().to(reports::team_report))
             .route(
                 "/teams/{code}/comments",

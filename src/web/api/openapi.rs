@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the API described from the handlers' own annotations and types,
 //! so the description cannot drift from the code without the schema check in CI noticing.
 
-use super::{concerns, invitations, reports, surveys};
+use super::{concerns, invitations, reports, surveys, urgent};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -42,6 +42,9 @@ impl Modify for ApiKeys {
         reports::team_comments,
         reports::team_csv,
         reports::correct_comment,
+        urgent::list,
+        urgent::acknowledge,
+        urgent::update_team,
     ),
     modifiers(&ApiKeys)
 )]

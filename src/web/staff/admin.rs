@@ -38,9 +38,27 @@ async fn render(
             .find(|(field, _)| *field == f)
             .map(|(_, m)| m.clone())
     };
+    // A refused duty contact comes back in its own team's form, as typed.
+    let duty_code = get("duty_code");
+    let duty: Vec<_> = all
+        .iter()
+        .map(|t| {
+            let refused = t.code == duty_code;
+            json!({
+                "code": t.code,
+                "name": t.name,
+                "email": if refused { Some(get("urgent_email")) } else { t.urgent_email.clone() },
+                "mobile": if refused { Some(get("urgent_mobile")) } else { t.urgent_mobile.clone() },
+                "email_error": if refused { error(&format!("urgent-email-{}", t.code)) } else { None },
+                "mobile_error": if refused { error(&format!("urgent-mobile-{}", t.code)) } else { None },
+            })
+        })
+        .collect();
     let context = json!({
         "title": if errors.is_empty() { "Teams and staff" } else { "Error: Teams and staff" },
         "teams": all,
+        "duty": duty,
+        "fallback_email": state.settings.urgent_fallback_email,
         "errors": errors.iter().map(|(f, m)| json!({ "href": format!("#{f}"), "message": m })).collect::<Vec<_>>(),
         "team_code": get("team_code"),
         "team_name": get("team_name"),
@@ -258,6 +276,72 @@ pub async fn set_crisis_line(
             conn,
             &actor,
             AuditAction::TeamCrisisLine,
+            Some(&team.id),
+            "",
+        )?;
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(back())
+}
+
+/// Sets a team's duty contact for urgent comments: an email address, a mobile number, or both;
+/// an empty field clears that part.
+pub async fn set_duty_contact(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let code = code.into_inner();
+    let check = |value: &str, parse: fn(&str) -> Result<String, String>| {
+        let value = value.trim();
+        if value.is_empty() {
+            Ok(None)
+        } else {
+            parse(value).map(Some)
+        }
+    };
+    let email = check(form.get("urgent_email"), crate::urgent::parse_duty_email);
+    let mobile = check(form.get("urgent_mobile"), crate::urgent::parse_duty_mobile);
+    let (email, mobile) = match (email, mobile) {
+        (Ok(email), Ok(mobile)) => (email, mobile),
+        (email, mobile) => {
+            let mut values = form.0.clone();
+            values.insert("duty_code".into(), code.to_ascii_uppercase());
+            let email_field = format!("urgent-email-{}", code.to_ascii_uppercase());
+            let mobile_field = format!("urgent-mobile-{}", code.to_ascii_uppercase());
+            let mut errors: Vec<(&str, String)> = Vec::new();
+            if let Err(why) = email {
+                errors.push((
+                    &email_field,
+                    why.replace("urgent_email", "The duty email address"),
+                ));
+            }
+            if let Err(why) = mobile {
+                errors.push((
+                    &mobile_field,
+                    why.replace("urgent_mobile", "The duty mobile number"),
+                ));
+            }
+            return render(&state, &signed_in, &values, &errors).await;
+        }
+    };
+    let actor = signed_in.user.audit_label();
+    run_db(&state.pool, move |conn| {
+        let team = teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
+        crate::urgent::set_duty_contact(
+            conn,
+            &team.id,
+            Some(email.as_deref()),
+            Some(mobile.as_deref()),
+        )?;
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::TeamDutyContact,
             Some(&team.id),
             "",
         )?;

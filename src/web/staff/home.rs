@@ -62,6 +62,7 @@ pub async fn team(
         "team": team,
         "can_issue": user.can(&team.id, Permission::IssueInvitations),
         "can_manage": user.can(&team.id, Permission::ManageConcerns),
+        "can_read_urgent": user.can(&team.id, Permission::ViewUrgent),
     });
     Ok(state.page(
         "pages/staff_team",

@@ -8,6 +8,7 @@ mod evidence;
 mod home;
 mod invitations;
 mod sign_in;
+mod urgent;
 
 use super::rate_limit::{Guarded, Limiter};
 use super::session::{SignedIn, check_csrf};
@@ -68,6 +69,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
         "/comments/{id}/sentiment",
         web::post().to(evidence::correct_sentiment),
     )
+    .route("/teams/{code}/urgent", web::get().to(urgent::list))
+    .route(
+        "/urgent/{id}/acknowledge",
+        web::post().to(urgent::acknowledge),
+    )
     .route("/admin", web::get().to(admin::show))
     .route("/admin/teams", web::post().to(admin::add_team))
     .route(
@@ -75,6 +81,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
         web::post().to(admin::set_crisis_line),
     )
     .route("/admin/users", web::post().to(admin::add_user))
+    .route(
+        "/admin/teams/{code}/duty-contact",
+        web::post().to(admin::set_duty_contact),
+    )
     .route(
         "/admin/teams/{code}/preferences",
         web::post().to(admin::set_preferences),
