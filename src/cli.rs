@@ -102,6 +102,11 @@ enum Command {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// Train the text model (sentiment and themes), or measure it on your own comments.
+    Text {
+        #[command(subcommand)]
+        command: crate::text::TextCommand,
+    },
     /// Issue invitations: printable links with codes, or emails through the outbox.
     Invite {
         #[arg(long)]
@@ -243,6 +248,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Text { command } => crate::text::command::run(&command),
         Command::Migrate => {
             Services::open(&settings)?;
             println!("migrations applied");

@@ -435,16 +435,29 @@ pub fn default_themes() -> Vec<Theme> {
 }
 
 /// Themes with their keywords already split into words, for tagging comment after comment
-/// without splitting every keyword again each time.
+/// without splitting every keyword again each time. A theme with a trained head in the shipped
+/// model (`model.rs`; the default themes mapped to the NHS framework) is decided by the head and
+/// its keywords together, as chosen in training; any other theme by its keywords alone.
 #[derive(Debug)]
 pub struct Tagger {
     themes: Vec<(String, Vec<Keyword>)>,
+    /// Whether any theme has a head that reads more than keywords, so plain keyword lists skip
+    /// working out the model's features.
+    uses_model: bool,
 }
 
 impl Tagger {
     /// Splits every keyword of `themes`.
     pub fn new(themes: &[Theme]) -> Self {
+        let uses_model = super::model::SHIPPED.as_ref().is_some_and(|model| {
+            themes.iter().any(|t| {
+                model
+                    .combination(&t.id)
+                    .is_some_and(|c| c != super::model::Combination::Keywords)
+            })
+        });
         Tagger {
+            uses_model,
             themes: themes
                 .iter()
                 .map(|t| {
@@ -457,14 +470,35 @@ impl Tagger {
         }
     }
 
-    /// Ids of the themes whose keywords appear in `text`, in order, each at most once.
+    /// Ids of the themes `text` is about, in order, each at most once.
     pub fn tag(&self, text: &str) -> Vec<String> {
+        let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
+        let model = super::model::SHIPPED.as_ref().filter(|_| self.uses_model);
+        let features =
+            model.map(|_| super::features::text_features(&super::features::tokens(text)));
+        self.themes
+            .iter()
+            .filter(|(id, keywords)| {
+                let keyword_hit = keywords.iter().any(|k| phrase_occurs(k, &words));
+                match (model, &features) {
+                    (Some(model), Some(features)) => {
+                        model.theme_decision(id, features, keyword_hit)
+                    }
+                    _ => keyword_hit,
+                }
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// Whether theme `id`'s keywords alone appear in `text` (false for an unknown id): what
+    /// the trained heads are measured against.
+    pub(crate) fn keywords_match(&self, id: &str, text: &str) -> bool {
         let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
         self.themes
             .iter()
-            .filter(|(_, keywords)| keywords.iter().any(|k| phrase_occurs(k, &words)))
-            .map(|(id, _)| id.clone())
-            .collect()
+            .filter(|(theme, _)| theme == id)
+            .any(|(_, keywords)| keywords.iter().any(|k| phrase_occurs(k, &words)))
     }
 }
 
