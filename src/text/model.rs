@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use super::features::{self, CommentContext, FEATURES_VERSION, Feature, HASH_BITS, Token};
 use super::sentiment::Sentiment;
+use super::themes::{Tagger, default_themes};
 
 /// The shipped weights, produced by `crt-feedback text train` (see the README).
 const SHIPPED_WEIGHTS: &[u8] = include_bytes!("weights/model.bin");
@@ -316,6 +317,18 @@ impl TextModel {
     }
 }
 
+/// The default themes' keywords, as the theme heads were trained to read them (whatever themes
+/// `EVIDENCE_FILE` configures).
+static DEFAULT_KEYWORDS: LazyLock<Tagger> =
+    LazyLock::new(|| Tagger::keywords_only(&default_themes()));
+
+/// What the theme heads read for `text`: its words and characters, and which default themes'
+/// keywords it has.
+pub(crate) fn theme_features(text: &str) -> Vec<Feature> {
+    let matched = DEFAULT_KEYWORDS.tag(text);
+    features::theme_features(&features::tokens(text), matched.iter().map(String::as_str))
+}
+
 /// The shipped model, read once. An unreadable file (which the unit tests rule out for the
 /// shipped one) leaves the service on the lexicon rules rather than stopping it.
 pub(crate) static SHIPPED: LazyLock<Option<TextModel>> =
@@ -326,3 +339,55 @@ pub(crate) static SHIPPED: LazyLock<Option<TextModel>> =
             None
         }
     });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_weights_load_with_a_sentiment_head_and_theme_heads() {
+        let model = SHIPPED.as_ref().expect("the shipped weights load");
+        assert!(model.head(SENTIMENT_HEAD).is_some());
+        assert!(model.buckets.len() > 1000);
+        for id in ["communication", "kindness", "waiting"] {
+            assert!(model.combination(id).is_some(), "{id}");
+        }
+        // A few MB at most.
+        assert!(
+            SHIPPED_WEIGHTS.len() < 3_000_000,
+            "{}",
+            SHIPPED_WEIGHTS.len()
+        );
+    }
+
+    #[test]
+    fn stored_weights_read_back_to_the_same_model() {
+        let model = SHIPPED.as_ref().expect("the shipped weights load");
+        let again = TextModel::from_bytes(&model.to_bytes()).unwrap();
+        assert_eq!(again.buckets, model.buckets);
+        for (a, b) in again.heads.iter().zip(&model.heads) {
+            assert_eq!(a.name, b.name);
+            assert_eq!(a.bias, b.bias);
+            assert_eq!(a.weights, b.weights);
+        }
+    }
+
+    #[test]
+    fn damaged_weights_are_refused_with_a_reason() {
+        assert!(TextModel::from_bytes(b"").is_err());
+        assert!(TextModel::from_bytes(b"NOTAMODEL").is_err());
+        let cut = &SHIPPED_WEIGHTS[..SHIPPED_WEIGHTS.len() - 1];
+        assert!(
+            TextModel::from_bytes(cut)
+                .unwrap_err()
+                .contains("ends inside")
+        );
+        let mut other_version = SHIPPED_WEIGHTS.to_vec();
+        other_version[8] ^= 0xff;
+        assert!(
+            TextModel::from_bytes(&other_version)
+                .unwrap_err()
+                .contains("features version")
+        );
+    }
+}

@@ -791,6 +791,58 @@ mod tests {
     }
 
     #[test]
+    fn non_answers_are_neutral_whatever_the_question_and_rating() {
+        for question in [
+            QuestionAsked::Reason,
+            QuestionAsked::Improve,
+            QuestionAsked::Liked,
+            QuestionAsked::Other,
+        ] {
+            for fft in [None, Some(1), Some(5)] {
+                let context = CommentContext { fft, question };
+                for text in ["", "n/a", "Did not answer", "Don't know", "No comment."] {
+                    assert_eq!(
+                        classify_in_context(text, &context),
+                        Sentiment::Neutral,
+                        "{text:?} {context:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_says_nothing_until_the_question_is_known() {
+        assert_eq!(classify("Nothing."), Sentiment::Neutral);
+        // As NHS staff label them: nothing to improve is praise, nothing good a complaint.
+        let improve = CommentContext {
+            fft: Some(5),
+            question: QuestionAsked::Improve,
+        };
+        assert_eq!(
+            classify_in_context("Nothing.", &improve),
+            Sentiment::Positive
+        );
+        let liked = CommentContext {
+            fft: Some(1),
+            question: QuestionAsked::Liked,
+        };
+        assert_eq!(classify_in_context("Nothing", &liked), Sentiment::Negative);
+    }
+
+    #[test]
+    fn the_model_reads_plain_praise_and_complaints_without_context() {
+        assert_eq!(
+            classify("Nobody called me back for three days"),
+            Sentiment::Negative
+        );
+        assert_eq!(
+            classify("The staff were brilliant and really listened to me."),
+            Sentiment::Positive
+        );
+    }
+
+    #[test]
     fn odd_input_never_panics() {
         for text in [
             "😀😀😀",

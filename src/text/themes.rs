@@ -457,16 +457,17 @@ impl Tagger {
             })
         });
         Tagger {
+            themes: split_keywords(themes),
             uses_model,
-            themes: themes
-                .iter()
-                .map(|t| {
-                    (
-                        t.id.clone(),
-                        t.keywords.iter().map(|k| Keyword::parse(k)).collect(),
-                    )
-                })
-                .collect(),
+        }
+    }
+
+    /// A tagger that reads keywords alone, whatever heads the shipped model has: what the heads
+    /// are measured against, and what they read as features.
+    pub(crate) fn keywords_only(themes: &[Theme]) -> Self {
+        Tagger {
+            themes: split_keywords(themes),
+            uses_model: false,
         }
     }
 
@@ -474,8 +475,7 @@ impl Tagger {
     pub fn tag(&self, text: &str) -> Vec<String> {
         let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
         let model = super::model::SHIPPED.as_ref().filter(|_| self.uses_model);
-        let features =
-            model.map(|_| super::features::text_features(&super::features::tokens(text)));
+        let features = model.map(|_| super::model::theme_features(text));
         self.themes
             .iter()
             .filter(|(id, keywords)| {
@@ -500,6 +500,19 @@ impl Tagger {
             .filter(|(theme, _)| theme == id)
             .any(|(_, keywords)| keywords.iter().any(|k| phrase_occurs(k, &words)))
     }
+}
+
+/// Each theme's id with its keywords split into words.
+fn split_keywords(themes: &[Theme]) -> Vec<(String, Vec<Keyword>)> {
+    themes
+        .iter()
+        .map(|t| {
+            (
+                t.id.clone(),
+                t.keywords.iter().map(|k| Keyword::parse(k)).collect(),
+            )
+        })
+        .collect()
 }
 
 /// One word of a keyword: whole-word, or a stem when it ended in `*`.
@@ -573,8 +586,10 @@ fn phrase_occurs(keyword: &Keyword, words: &[String]) -> bool {
 mod tests {
     use super::*;
 
+    /// Keywords alone: these tests pin down how keywords match. The trained heads' figures are
+    /// tested in `evaluate.rs`.
     fn tag(text: &str, themes: &[Theme]) -> Vec<String> {
-        Tagger::new(themes).tag(text)
+        Tagger::keywords_only(themes).tag(text)
     }
 
     fn tags(text: &str) -> Vec<String> {
@@ -704,11 +719,22 @@ mod tests {
                 {"id":"night","label":"Night calls","keywords":["night*","out of hours"]}]"#,
         )
         .unwrap();
+        // Through the model-backed tagger too: themes without a trained head read keywords.
+        let tagger = Tagger::new(&themes);
         assert_eq!(
-            tag("Rang at night and was sent to A&E.", &themes),
+            tagger.tag("Rang at night and was sent to A&E."),
             ["ae", "night"]
         );
-        assert_eq!(tag("The out-of-hours line", &themes), ["night"]);
+        assert_eq!(tagger.tag("The out-of-hours line"), ["night"]);
+    }
+
+    #[test]
+    fn the_default_tagger_uses_the_trained_heads_and_keeps_its_shape() {
+        let tagger = Tagger::new(&default_themes());
+        assert!(tagger.uses_model);
+        let tags = tagger.tag("The staff were so kind and caring, and treated me with respect.");
+        assert!(tags.contains(&"kindness".to_owned()), "{tags:?}");
+        assert!(tagger.tag("").is_empty());
     }
 
     #[test]
