@@ -843,6 +843,22 @@ mod tests {
     }
 
     #[test]
+    fn a_complaint_is_negative_even_beside_a_good_rating() {
+        let context = CommentContext {
+            fft: Some(4),
+            question: QuestionAsked::from_question("fft_reason"),
+        };
+        assert_eq!(
+            classify_in_context("Nobody called me back for three days", &context),
+            Sentiment::Negative
+        );
+        assert_eq!(
+            classify_in_context("The team were kind and listened to me.", &context),
+            Sentiment::Positive
+        );
+    }
+
+    #[test]
     fn odd_input_never_panics() {
         for text in [
             "😀😀😀",

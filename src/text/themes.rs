@@ -735,6 +735,11 @@ mod tests {
         let tags = tagger.tag("The staff were so kind and caring, and treated me with respect.");
         assert!(tags.contains(&"kindness".to_owned()), "{tags:?}");
         assert!(tagger.tag("").is_empty());
+        let tags = tagger.tag("Nobody called me back for three days");
+        assert!(
+            tags.iter().any(|t| t == "waiting" || t == "communication"),
+            "{tags:?}"
+        );
     }
 
     #[test]
