@@ -9,9 +9,9 @@
 //!    far to even out the classes' weights (the neutral class is small), by the mean of accuracy
 //!    and macro-F1 on the NHS comments; the chosen setting is then fitted on the whole
 //!    training part. Non-answers are left to the rule that calls them neutral.
-//! 4. Themes: for each default theme mapped to framework categories, the same folds choose the
-//!    penalty, the probability threshold and how to combine the head with the keywords (or the
-//!    keywords alone), by F1.
+//! 4. Themes: for each default theme mapped to framework categories, three sets of folds choose
+//!    the penalty, the probability threshold and how to combine the head with the keywords, by
+//!    pooled F1; the keywords alone stay unless a head beats them by `HEAD_MARGIN`.
 //! 5. The model is written, read back (so the rounded weights are what is measured), measured
 //!    on the test split, and the figures are printed and recorded beside the weights.
 //!
@@ -66,6 +66,10 @@ const THEME_L2: [f64; 4] = [3e-5, 1e-4, 3e-4, 1e-3];
 /// Class balance for theme heads: themes are rare, so comments with and without one weigh the
 /// same in total.
 const THEME_BALANCE: f64 = 1.0;
+
+/// A theme's head is used only when cross-validation puts it at least this much F1 ahead of the
+/// keywords alone: keywords are easier for staff to understand, so a head must earn its place.
+const HEAD_MARGIN: f64 = 0.01;
 
 /// Enough for the penalties above to converge on this data.
 const MAX_ITERATIONS: usize = 400;
@@ -237,7 +241,7 @@ fn cross_validate_sentiment(
 /// Probability thresholds tried for theme heads: a coarse grid, as finer steps would only fit
 /// the noise of themes with a few dozen labelled comments.
 fn thresholds() -> impl Iterator<Item = f64> {
-    (1..10).map(|i| f64::from(i) * 0.1)
+    (1..10).map(|i| f64::from(i) / 10.0)
 }
 
 /// What cross-validation chose for one theme.
@@ -309,7 +313,12 @@ fn choose_theme(train: &[&Example<'_>], theme: usize, columns: usize) -> ThemeCh
                         counts.add(wanted[i], got);
                     }
                 }
-                if counts.f1() > best.cross_validated_f1 {
+                let to_beat = if best.combination == Combination::Keywords {
+                    best.cross_validated_f1 + HEAD_MARGIN
+                } else {
+                    best.cross_validated_f1
+                };
+                if counts.f1() > to_beat {
                     best = ThemeChoice {
                         l2,
                         threshold,
