@@ -98,6 +98,10 @@ pub struct TextModel {
     heads: Vec<Head>,
 }
 
+/// A comment's features as (row of weights, value) pairs: see [`TextModel::locate`].
+#[derive(Debug, Clone)]
+pub(crate) struct Located(Vec<(usize, f32)>);
+
 /// Rounds weights to 16-bit steps of one scale per head.
 fn quantise(weights: &[f32]) -> (f32, Vec<i16>) {
     let largest = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
@@ -240,25 +244,34 @@ impl TextModel {
         self.heads.iter().find(|h| h.name == name)
     }
 
-    /// A head's raw scores for a comment's features.
-    fn scores(&self, head: &Head, features: &[Feature]) -> Vec<f32> {
-        let mut z = head.bias.clone();
-        // Both lists are ascending, so one walk finds every stored bucket.
+    /// Finds a comment's features among the stored buckets, once for every head that reads
+    /// them. Buckets training never kept are dropped.
+    pub(crate) fn locate(&self, features: &[Feature]) -> Located {
+        let mut rows = Vec::with_capacity(features.len());
+        // Both lists are ascending, so each search starts where the last one ended.
         let mut from = 0;
         for &(bucket, value) in features {
             match self.buckets[from..].binary_search(&bucket) {
                 Ok(at) => {
-                    let row = from + at;
-                    let w = &head.weights[row * head.columns..(row + 1) * head.columns];
-                    for (zk, wk) in z.iter_mut().zip(w) {
-                        *zk += value * wk;
-                    }
-                    from = row + 1;
+                    rows.push((from + at, value));
+                    from += at + 1;
                 }
                 Err(at) => from += at,
             }
             if from >= self.buckets.len() {
                 break;
+            }
+        }
+        Located(rows)
+    }
+
+    /// A head's raw scores for a comment's located features.
+    fn scores(&self, head: &Head, located: &Located) -> Vec<f32> {
+        let mut z = head.bias.clone();
+        for &(row, value) in &located.0 {
+            let w = &head.weights[row * head.columns..(row + 1) * head.columns];
+            for (zk, wk) in z.iter_mut().zip(w) {
+                *zk += value * wk;
             }
         }
         z
@@ -275,7 +288,7 @@ impl TextModel {
             return Sentiment::Neutral;
         };
         let features = features::sentiment_features(tokens, context, lexicon);
-        let z = self.scores(head, &features);
+        let z = self.scores(head, &self.locate(&features));
         let best = (0..3)
             .max_by(|&a, &b| z[a].total_cmp(&z[b]).then(b.cmp(&a)))
             .unwrap_or(1);
@@ -291,27 +304,22 @@ impl TextModel {
 
     /// Whether a comment is about theme `name`, given whether the theme's keywords matched: the
     /// head and the keywords combined as chosen in training, or the keywords alone when the
-    /// theme has no head.
-    pub(crate) fn theme_decision(
-        &self,
-        name: &str,
-        text_features: &[Feature],
-        keywords: bool,
-    ) -> bool {
+    /// theme has no head. `located` is the comment's [`theme_features`], located.
+    pub(crate) fn theme_decision(&self, name: &str, located: &Located, keywords: bool) -> bool {
         match self.combination(name) {
             None | Some(Combination::Keywords) => keywords,
             Some(combination) => {
-                let model = self.theme_says(name, text_features).unwrap_or(false);
+                let model = self.theme_says(name, located).unwrap_or(false);
                 combination.decide(model, keywords)
             }
         }
     }
 
     /// Whether the theme head `name` says the comment is about its theme (None when there is no
-    /// such head). `text_features` is `features::text_features` of the comment.
-    pub(crate) fn theme_says(&self, name: &str, text_features: &[Feature]) -> Option<bool> {
+    /// such head). `located` is the comment's [`theme_features`], located.
+    fn theme_says(&self, name: &str, located: &Located) -> Option<bool> {
         let head = self.head(name).filter(|h| h.name != SENTIMENT_HEAD)?;
-        let z = self.scores(head, text_features);
+        let z = self.scores(head, located);
         let probability = 1.0 / (1.0 + (-z[0]).exp());
         Some(probability >= head.threshold)
     }

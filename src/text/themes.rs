@@ -475,7 +475,7 @@ impl Tagger {
     pub fn tag(&self, text: &str) -> Vec<String> {
         let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
         let model = super::model::SHIPPED.as_ref().filter(|_| self.uses_model);
-        let features = model.map(|_| super::model::theme_features(text));
+        let features = model.map(|m| m.locate(&super::model::theme_features(text)));
         self.themes
             .iter()
             .filter(|(id, keywords)| {
