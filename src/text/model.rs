@@ -91,11 +91,42 @@ pub(crate) struct Head {
 }
 
 /// Every head and the buckets they share.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TextModel {
     /// Hashed buckets with a row of weights, ascending.
     buckets: Vec<u32>,
+    /// For every possible bucket, its row plus one (0: no row): one look-up per feature, for
+    /// 4 MB of memory.
+    row_of: Vec<u32>,
     heads: Vec<Head>,
+}
+
+impl std::fmt::Debug for TextModel {
+    /// The shape, not the million-entry row table.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextModel")
+            .field("buckets", &self.buckets.len())
+            .field(
+                "heads",
+                &self
+                    .heads
+                    .iter()
+                    .map(|h| h.name.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// The row table of [`TextModel::row_of`].
+fn row_table(buckets: &[u32]) -> Vec<u32> {
+    let mut table = vec![0u32; 1 << HASH_BITS];
+    for (row, &bucket) in buckets.iter().enumerate() {
+        if let Some(slot) = table.get_mut(bucket as usize) {
+            *slot = row as u32 + 1;
+        }
+    }
+    table
 }
 
 /// A comment's features as (row of weights, value) pairs: see [`TextModel::locate`].
@@ -145,7 +176,11 @@ impl<'a> Reader<'a> {
 impl TextModel {
     /// Builds a model from trained heads (weights unrounded); `to_bytes` rounds them.
     pub(crate) fn new(buckets: Vec<u32>, heads: Vec<Head>) -> Self {
-        TextModel { buckets, heads }
+        TextModel {
+            row_of: row_table(&buckets),
+            buckets,
+            heads,
+        }
     }
 
     /// The model as stored: rounded weights. Reading these bytes back gives exactly the model
@@ -200,6 +235,9 @@ impl TextModel {
         if !buckets.windows(2).all(|w| w[0] < w[1]) {
             return Err("buckets are not in ascending order".into());
         }
+        if buckets.last().is_some_and(|&b| b >= 1 << HASH_BITS) {
+            return Err("a bucket is out of range".into());
+        }
         let head_count = r.u32("the head count")?;
         let mut heads = Vec::new();
         for _ in 0..head_count {
@@ -233,7 +271,7 @@ impl TextModel {
         if !r.bytes.is_empty() {
             return Err("weights file has bytes after its last head".into());
         }
-        let model = TextModel { buckets, heads };
+        let model = TextModel::new(buckets, heads);
         match model.head(SENTIMENT_HEAD) {
             Some(h) if h.columns == 3 => Ok(model),
             _ => Err("weights file has no three-class sentiment head".into()),
@@ -247,22 +285,17 @@ impl TextModel {
     /// Finds a comment's features among the stored buckets, once for every head that reads
     /// them. Buckets training never kept are dropped.
     pub(crate) fn locate(&self, features: &[Feature]) -> Located {
-        let mut rows = Vec::with_capacity(features.len());
-        // Both lists are ascending, so each search starts where the last one ended.
-        let mut from = 0;
-        for &(bucket, value) in features {
-            match self.buckets[from..].binary_search(&bucket) {
-                Ok(at) => {
-                    rows.push((from + at, value));
-                    from += at + 1;
-                }
-                Err(at) => from += at,
-            }
-            if from >= self.buckets.len() {
-                break;
-            }
-        }
-        Located(rows)
+        Located(
+            features
+                .iter()
+                .filter_map(|&(bucket, value)| {
+                    match self.row_of.get(bucket as usize).copied().unwrap_or(0) {
+                        0 => None,
+                        row => Some((row as usize - 1, value)),
+                    }
+                })
+                .collect(),
+        )
     }
 
     /// A head's raw scores for a comment's located features.
