@@ -50,10 +50,15 @@ pub(crate) fn labelled_with(comment: &LabelledComment, categories: &[&str]) -> b
 /// chosen) beside the keywords alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThemeFigures {
+    /// The theme's id.
     pub id: String,
+    /// The framework categories it stands for.
     pub categories: Vec<String>,
+    /// How its head and keywords decide together (keywords alone when it has no head).
     pub combination: Combination,
+    /// The shipped way's figures.
     pub model: ThemeScores,
+    /// The keywords alone, for comparison.
     pub keywords: ThemeScores,
 }
 
@@ -68,10 +73,13 @@ pub struct TestFigures {
     pub sentiment_project: SentimentScores,
     /// Today's VADER plus domain rules, on every NHS test comment and on the mental-health ones.
     pub rules: SentimentScores,
+    /// The same on the mental-health comments.
     pub rules_mental_health: SentimentScores,
     /// VADER alone, likewise.
     pub vader: SentimentScores,
+    /// The same on the mental-health comments.
     pub vader_mental_health: SentimentScores,
+    /// Each mapped default theme.
     pub themes: Vec<ThemeFigures>,
 }
 
@@ -81,15 +89,18 @@ pub struct TestFigures {
 pub struct ModelCard {
     /// The data file, as given to `--data`, and the SHA-256 of its bytes.
     pub data: String,
+    /// Hex SHA-256 of the data file.
     pub data_sha256: String,
     /// Comments in each part (NHS and project sentences together).
     pub train_comments: usize,
+    /// Comments kept aside for the test split.
     pub test_comments: usize,
     /// Choices made by cross-validation on the training part, and their cross-validated
     /// figures (never the test split's).
     pub chosen: serde_json::Value,
     /// Seconds the run took.
     pub training_seconds: f64,
+    /// The figures on the test split.
     pub test: TestFigures,
 }
 
@@ -282,8 +293,11 @@ fn read_trust_file(path: &Path) -> anyhow::Result<Vec<TrustComment>> {
 /// The figures for a Trust's comments: the shipped model beside the lexicon rules and VADER.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrustFigures {
+    /// The shipped model (with the non-answer rule).
     pub model: SentimentScores,
+    /// VADER plus the domain rules.
     pub rules: SentimentScores,
+    /// VADER alone.
     pub vader: SentimentScores,
     /// Mean time the model took to read one comment (sentiment, then themes), in microseconds:
     /// what it adds to every submission.

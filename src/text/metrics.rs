@@ -154,8 +154,11 @@ impl BinaryCounts {
 pub struct ThemeScores {
     /// Comments NHS staff labelled with the theme's categories.
     pub labelled: usize,
+    /// Share of the comments tagged that NHS staff labelled.
     pub precision: f64,
+    /// Share of the labelled comments that were tagged.
     pub recall: f64,
+    /// Harmonic mean of the two.
     pub f1: f64,
 }
 
