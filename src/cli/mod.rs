@@ -11,6 +11,7 @@ mod release;
 mod serve;
 mod surveys;
 mod team;
+mod text;
 mod user;
 
 use crate::config::Settings;
@@ -71,6 +72,11 @@ enum Command {
     Invite(invite::InviteArgs),
     /// Release waiting responses to staff now, under the same rule as the daily release.
     Release,
+    /// Train the text model (sentiment and themes), or measure it on your own comments.
+    Text {
+        #[command(subcommand)]
+        command: text::TextCommand,
+    },
 }
 
 /// Runs the command line, turning every failure into one clear line and a non-zero exit.
@@ -107,6 +113,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::BenchLoad(args) => bench::load(&args),
         Command::Invite(args) => invite::run(args, &settings),
         Command::Release => release::run(&settings),
+        Command::Text { command } => text::run(&command),
     }
 }
 

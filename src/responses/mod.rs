@@ -114,17 +114,29 @@ impl Prepared {
         serde_json::from_str(text)
     }
 
-    /// Reads every answer as `rules` say.
+    /// Reads every answer as `rules` say. Sentiment reads each comment with the response's FFT
+    /// answer and the kind of question it answers (from the question id), as the model was
+    /// trained to.
     pub fn new(given: &[Answer], rules: &TextRules<'_>) -> Self {
+        let fft = given
+            .iter()
+            .find_map(|answer| match (answer.kind, &answer.value) {
+                (QuestionKind::Fft, AnswerValue::Scale(n)) => Some(*n),
+                _ => None,
+            });
         let ready = given
             .iter()
             .map(|answer| match &answer.value {
                 AnswerValue::Text(text) => {
                     let body = scrub::scrub(text);
+                    let context = crate::text::CommentContext {
+                        fft,
+                        question: crate::text::QuestionAsked::from_question(&answer.question_id),
+                    };
                     ReadyAnswer::Text {
                         question_id: answer.question_id.clone(),
                         urgent: rules.risk.matches(&body),
-                        sentiment: sentiment::classify(&body),
+                        sentiment: sentiment::classify_in_context(&body, &context),
                         themes: rules.themes.tag(&body),
                         body,
                     }

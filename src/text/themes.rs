@@ -435,37 +435,84 @@ pub fn default_themes() -> Vec<Theme> {
 }
 
 /// Themes with their keywords already split into words, for tagging comment after comment
-/// without splitting every keyword again each time.
+/// without splitting every keyword again each time. A theme with a trained head in the shipped
+/// model (`model.rs`; the default themes mapped to the NHS framework) is decided by the head and
+/// its keywords together, as chosen in training; any other theme by its keywords alone.
 #[derive(Debug)]
 pub struct Tagger {
     themes: Vec<(String, Vec<Keyword>)>,
+    /// Whether any theme has a head that reads more than keywords, so plain keyword lists skip
+    /// working out the model's features.
+    uses_model: bool,
 }
 
 impl Tagger {
     /// Splits every keyword of `themes`.
     pub fn new(themes: &[Theme]) -> Self {
+        let uses_model = super::model::SHIPPED.as_ref().is_some_and(|model| {
+            themes.iter().any(|t| {
+                model
+                    .combination(&t.id)
+                    .is_some_and(|c| c != super::model::Combination::Keywords)
+            })
+        });
         Tagger {
-            themes: themes
-                .iter()
-                .map(|t| {
-                    (
-                        t.id.clone(),
-                        t.keywords.iter().map(|k| Keyword::parse(k)).collect(),
-                    )
-                })
-                .collect(),
+            themes: split_keywords(themes),
+            uses_model,
         }
     }
 
-    /// Ids of the themes whose keywords appear in `text`, in order, each at most once.
+    /// A tagger that reads keywords alone, whatever heads the shipped model has: what the heads
+    /// are measured against, and what they read as features.
+    pub(crate) fn keywords_only(themes: &[Theme]) -> Self {
+        Tagger {
+            themes: split_keywords(themes),
+            uses_model: false,
+        }
+    }
+
+    /// Ids of the themes `text` is about, in order, each at most once.
     pub fn tag(&self, text: &str) -> Vec<String> {
         let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
+        let model = super::model::SHIPPED.as_ref().filter(|_| self.uses_model);
+        let features = model.map(|m| m.locate(&super::model::theme_features(text)));
         self.themes
             .iter()
-            .filter(|(_, keywords)| keywords.iter().any(|k| phrase_occurs(k, &words)))
+            .filter(|(id, keywords)| {
+                let keyword_hit = keywords.iter().any(|k| phrase_occurs(k, &words));
+                match (model, &features) {
+                    (Some(model), Some(features)) => {
+                        model.theme_decision(id, features, keyword_hit)
+                    }
+                    _ => keyword_hit,
+                }
+            })
             .map(|(id, _)| id.clone())
             .collect()
     }
+
+    /// Whether theme `id`'s keywords alone appear in `text` (false for an unknown id): what
+    /// the trained heads are measured against.
+    pub(crate) fn keywords_match(&self, id: &str, text: &str) -> bool {
+        let words: Vec<String> = split_words(text).map(|(w, _)| w).collect();
+        self.themes
+            .iter()
+            .filter(|(theme, _)| theme == id)
+            .any(|(_, keywords)| keywords.iter().any(|k| phrase_occurs(k, &words)))
+    }
+}
+
+/// Each theme's id with its keywords split into words.
+fn split_keywords(themes: &[Theme]) -> Vec<(String, Vec<Keyword>)> {
+    themes
+        .iter()
+        .map(|t| {
+            (
+                t.id.clone(),
+                t.keywords.iter().map(|k| Keyword::parse(k)).collect(),
+            )
+        })
+        .collect()
 }
 
 /// One word of a keyword: whole-word, or a stem when it ended in `*`.
@@ -539,8 +586,10 @@ fn phrase_occurs(keyword: &Keyword, words: &[String]) -> bool {
 mod tests {
     use super::*;
 
+    /// Keywords alone: these tests pin down how keywords match. The trained heads' figures are
+    /// tested in `evaluate.rs`.
     fn tag(text: &str, themes: &[Theme]) -> Vec<String> {
-        Tagger::new(themes).tag(text)
+        Tagger::keywords_only(themes).tag(text)
     }
 
     fn tags(text: &str) -> Vec<String> {
@@ -670,11 +719,27 @@ mod tests {
                 {"id":"night","label":"Night calls","keywords":["night*","out of hours"]}]"#,
         )
         .unwrap();
+        // Through the model-backed tagger too: themes without a trained head read keywords.
+        let tagger = Tagger::new(&themes);
         assert_eq!(
-            tag("Rang at night and was sent to A&E.", &themes),
+            tagger.tag("Rang at night and was sent to A&E."),
             ["ae", "night"]
         );
-        assert_eq!(tag("The out-of-hours line", &themes), ["night"]);
+        assert_eq!(tagger.tag("The out-of-hours line"), ["night"]);
+    }
+
+    #[test]
+    fn the_default_tagger_uses_the_trained_heads_and_keeps_its_shape() {
+        let tagger = Tagger::new(&default_themes());
+        assert!(tagger.uses_model);
+        let tags = tagger.tag("The staff were so kind and caring, and treated me with respect.");
+        assert!(tags.contains(&"kindness".to_owned()), "{tags:?}");
+        assert!(tagger.tag("").is_empty());
+        let tags = tagger.tag("Nobody called me back for three days");
+        assert!(
+            tags.iter().any(|t| t == "waiting" || t == "communication"),
+            "{tags:?}"
+        );
     }
 
     #[test]

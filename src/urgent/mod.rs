@@ -303,19 +303,21 @@ pub fn staff_alerts(
     if let Some(ids) = team_ids {
         query = query.filter(teams::id.eq_any(ids.to_vec()));
     }
-    let rows: Vec<(String, String, String, Option<String>, Option<String>)> = query
+    let rows: Vec<crate::teams::Team> = query
         .order(teams::code.asc())
-        .select((
-            teams::id,
-            teams::code,
-            teams::name,
-            teams::urgent_email,
-            teams::urgent_mobile,
-        ))
+        .select(crate::teams::Team::as_select())
         .load(conn)?;
     let waiting = waiting_by_team(conn)?;
     let mut alerts = StaffAlerts::default();
-    for (id, code, name, email, mobile) in rows {
+    for team in rows {
+        let crate::teams::Team {
+            id,
+            code,
+            name,
+            urgent_email: email,
+            urgent_mobile: mobile,
+            ..
+        } = team;
         if let Some(count) = waiting.get(&id) {
             alerts.urgent_waiting.push(TeamCount {
                 code: code.clone(),
