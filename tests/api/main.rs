@@ -23,4 +23,5 @@ mod role_matrix;
 mod several_servers;
 mod staff_pages;
 mod survey_journey;
+mod urgent;
 mod welsh;

@@ -76,8 +76,10 @@ pub async fn acknowledge(
     let given: Acknowledgement = parse_body(&body)?;
     let note = AckNote::parse(&given.note).map_err(|why| AppError::field("note", why))?;
     let actor = user.0.audit_label();
+    // Staff see who acknowledged it by their work address; the audit log keeps the user id.
+    let by = user.0.email.clone();
     let done = run_db(&state.pool, move |conn| {
-        let done = urgent::acknowledge(conn, &id, &actor, &note)?
+        let done = urgent::acknowledge(conn, &id, &by, &note)?
             .ok_or(AppError::NotFound("urgent comment"))?;
         audit::record(
             conn,

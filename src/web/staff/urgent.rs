@@ -123,9 +123,11 @@ pub async fn acknowledge(
         }
     };
     let actor = signed_in.user.audit_label();
+    // Staff see who acknowledged it by their work address; the audit log keeps the user id.
+    let by = signed_in.user.email.clone();
     let code = team.code.clone();
     run_db(&state.pool, move |conn| {
-        urgent::acknowledge(conn, &id, &actor, &note)?;
+        urgent::acknowledge(conn, &id, &by, &note)?;
         audit::record(
             conn,
             &actor,
