@@ -118,6 +118,18 @@ async fn every_route_checks_role_and_team() {
                     Some(json!({"owner": "Deputy"})),
                     expect(who, own, 200, 404, false),
                 ),
+                (
+                    "GET",
+                    format!("/api/v1/teams/{team}/urgent"),
+                    None,
+                    expect(who, own, 200, 403, true),
+                ),
+                (
+                    "PATCH",
+                    format!("/api/v1/teams/{team}"),
+                    Some(json!({"urgent_email": "duty@example.org"})),
+                    expect(who, own, 200, 403, false),
+                ),
             ];
             for (method, path, body, want) in api {
                 let mut req = app
@@ -196,9 +208,21 @@ async fn every_route_checks_role_and_team() {
                 ),
                 (
                     "GET",
+                    format!("/staff/teams/{team}/urgent"),
+                    vec![],
+                    expect(who, own, 200, 403, true),
+                ),
+                (
+                    "GET",
                     "/staff/audit".into(),
                     vec![],
                     if who == Who::Admin { 200 } else { 403 },
+                ),
+                (
+                    "POST",
+                    format!("/staff/admin/teams/{team}/duty-contact"),
+                    vec![("urgent_email", "duty@example.org")],
+                    if who == Who::Admin { 303 } else { 403 },
                 ),
             ];
             for (method, path, mut form, want) in pages {
