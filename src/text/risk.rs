@@ -237,7 +237,9 @@ impl RiskTerms {
                     line: line_number,
                     reason: one_line_reason(&e),
                 })?;
-            added.push(pattern);
+            // The text is matched in lower case, so only a file's own patterns need to ignore
+            // case: compiling the whole set that way would multiply its size for every letter.
+            added.push(format!("(?i:{pattern})"));
         }
         let mut patterns = if replace {
             Vec::new()
@@ -282,7 +284,6 @@ impl RiskTerms {
 
     fn compile(patterns: &[String]) -> Result<Self, RiskTermsError> {
         let set = RegexSetBuilder::new(patterns.iter().map(|p| whole_words(p)))
-            .case_insensitive(true)
             .size_limit(COMPILED_SIZE_LIMIT)
             .build()
             .map_err(|e| RiskTermsError::TooLarge(e.to_string()))?;
@@ -348,6 +349,25 @@ mod tests {
                 "should not be flagged: {text:?} (matched {:?})",
                 terms.matching_patterns(text)
             );
+        }
+    }
+
+    #[test]
+    fn a_terms_file_pattern_ignores_case_however_it_is_written() {
+        let terms = RiskTerms::parse("!replace\nWalk Into The SEA\n").unwrap();
+        assert!(terms.matches("Some nights I think I will walk into the sea"));
+        assert!(terms.matches("WALK INTO THE SEA"));
+    }
+
+    #[test]
+    fn the_built_in_patterns_are_lower_case_as_the_text_they_are_matched_against() {
+        for pattern in built_in_patterns() {
+            // Upper case only after a backslash (`\b`, `\S`), never a letter to match.
+            let mut escaped = false;
+            for c in pattern.chars() {
+                assert!(escaped || !c.is_uppercase(), "{pattern}");
+                escaped = !escaped && c == '\\';
+            }
         }
     }
 
