@@ -121,6 +121,42 @@ pub const KEYS: &[(&str, &str)] = &[
         "hours within which an urgent comment must be acknowledged before the fallback address is alerted (decimals allowed); default 4",
     ),
     (
+        "NOTIFY_API_KEY",
+        "a GOV.UK Notify API key ({key name}-{service id}-{secret}); turns on text messages; optional",
+    ),
+    (
+        "NOTIFY_BASE_URL",
+        "GOV.UK Notify's API address; default https://api.notifications.service.gov.uk",
+    ),
+    (
+        "NOTIFY_SMS_TEMPLATE_ID",
+        "the Notify template for text invitations (personalisation: team, link, code, expires_on, help)",
+    ),
+    (
+        "NOTIFY_REMINDER_SMS_TEMPLATE_ID",
+        "the Notify template for the one text reminder; default the invitation's",
+    ),
+    (
+        "NOTIFY_EMAIL_TEMPLATE_ID",
+        "when set, email invitations and reminders go through Notify with this template instead of SMTP; optional",
+    ),
+    (
+        "NOTIFY_URGENT_SMS_TEMPLATE_ID",
+        "the Notify template for a text to a team's duty mobile about an urgent comment (team_name, team_code, received_on, link); optional",
+    ),
+    (
+        "NOTIFY_INBOUND_POLL_SECONDS",
+        "how often replies to the service's texts are read for STOP; default 300",
+    ),
+    (
+        "OPT_OUT_KEY",
+        "secret (16 characters or more) keying the hashes of opted-out contacts; default derived from SESSION_KEY",
+    ),
+    (
+        "ORG_CODE",
+        "the Trust's ODS code, the org_code column of the FFT return; optional",
+    ),
+    (
         "METRICS_TOKEN",
         "bearer token that GET /metrics requires on the main address; unset = /metrics answers 404 there",
     ),
@@ -198,6 +234,20 @@ pub struct Settings {
     pub urgent_ack: chrono::TimeDelta,
     /// `URGENT_ACK_HOURS` as it was given, for the alert's words.
     pub urgent_ack_hours: String,
+    /// GOV.UK Notify, when set: the key and where its API is.
+    pub notify_api_key: Option<Secret<String>>,
+    pub notify_base_url: String,
+    /// Notify template ids.
+    pub notify_sms_template_id: Option<String>,
+    pub notify_reminder_sms_template_id: Option<String>,
+    pub notify_email_template_id: Option<String>,
+    pub notify_urgent_sms_template_id: Option<String>,
+    /// How often replies to the service's texts are read for STOP.
+    pub notify_inbound_poll_seconds: u32,
+    /// The key of opted-out contacts' hashes.
+    pub opt_out_key: Option<Secret<Vec<u8>>>,
+    /// The Trust's ODS code.
+    pub org_code: Option<String>,
     /// The token `/metrics` needs on the main address; without it, and without
     /// `metrics_bind`, metrics are not served at all.
     pub metrics_token: Option<Secret<String>>,
@@ -374,6 +424,48 @@ impl Settings {
             }
         };
 
+        let template = |key: &str| -> Result<Option<String>, SettingsError> {
+            match get(key) {
+                None => Ok(None),
+                Some(v) if uuid::Uuid::parse_str(v).is_ok() => Ok(Some(v.to_string())),
+                Some(_) => Err(bad(key, "must be a Notify template id (a UUID)")),
+            }
+        };
+        let notify_api_key = get("NOTIFY_API_KEY").map(|v| Secret::new(v.to_string()));
+        let notify_base_url = get("NOTIFY_BASE_URL")
+            .unwrap_or("https://api.notifications.service.gov.uk")
+            .trim_end_matches('/')
+            .to_string();
+        if !(notify_base_url.starts_with("https://") || notify_base_url.starts_with("http://")) {
+            return Err(bad("NOTIFY_BASE_URL", "must start with https:// or http://"));
+        }
+        let notify_sms_template_id = template("NOTIFY_SMS_TEMPLATE_ID")?;
+        if notify_api_key.is_some() && notify_sms_template_id.is_none() {
+            return Err(bad(
+                "NOTIFY_SMS_TEMPLATE_ID",
+                "is needed with NOTIFY_API_KEY: the template of text invitations",
+            ));
+        }
+        let opt_out_key = match get("OPT_OUT_KEY") {
+            Some(v) if v.len() >= 16 => Some(Secret::new(v.as_bytes().to_vec())),
+            Some(_) => return Err(bad("OPT_OUT_KEY", "must be at least 16 characters")),
+            None => session_key.as_ref().map(|k| {
+                // One secret, two uses: a keyed hash of the session key, not the key itself.
+                use sha2::Digest;
+                let mut derived = sha2::Sha256::new();
+                derived.update(b"crt-feedback opt-out key\0");
+                derived.update(k.expose());
+                Secret::new(derived.finalize().to_vec())
+            }),
+        };
+        let org_code = get("ORG_CODE").map(str::to_ascii_uppercase);
+        if org_code
+            .as_deref()
+            .is_some_and(|c| !(3..=10).contains(&c.len()) || !c.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            return Err(bad("ORG_CODE", "must be an ODS code: 3 to 10 letters and digits"));
+        }
+
         let metrics_token = match get("METRICS_TOKEN") {
             None => None,
             Some(v) if v.len() >= 16 => Some(Secret::new(v.to_string())),
@@ -417,6 +509,15 @@ impl Settings {
             comment_retention_months: number("COMMENT_RETENTION_MONTHS", 36, 1, 1200)?,
             audit_retention_months: number("AUDIT_RETENTION_MONTHS", 84, 1, 1200)?,
             log_format,
+            notify_api_key,
+            notify_base_url,
+            notify_sms_template_id,
+            notify_reminder_sms_template_id: template("NOTIFY_REMINDER_SMS_TEMPLATE_ID")?,
+            notify_email_template_id: template("NOTIFY_EMAIL_TEMPLATE_ID")?,
+            notify_urgent_sms_template_id: template("NOTIFY_URGENT_SMS_TEMPLATE_ID")?,
+            notify_inbound_poll_seconds: number("NOTIFY_INBOUND_POLL_SECONDS", 300, 1, 86_400)?,
+            opt_out_key,
+            org_code,
             urgent_fallback_email,
             urgent_ack,
             urgent_ack_hours,

@@ -15,6 +15,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
+pub mod opt_outs;
 pub mod protection;
 pub mod reports;
 pub mod responses;

@@ -5,7 +5,9 @@ use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::invitations::letters::InvitationLetters;
 use crate::jobs::retention::Retention;
-use crate::jobs::{JobSettings, Scheduler};
+use crate::jobs::{InboundTexts, JobSettings, Scheduler};
+use crate::mail::notify::{Notify, NotifyKey, NotifyTemplates};
+use crate::opt_outs::OptOuts;
 use crate::mail::MailKind;
 use crate::mail::Mailer;
 use crate::mail::outbox::OutboxSender;
@@ -137,14 +139,31 @@ impl Application {
         };
         let nudge = Arc::new(Nudge::default());
         let metrics = crate::metrics::Metrics::new()?;
+        let notify = match &settings.notify_api_key {
+            Some(key) => {
+                let key = NotifyKey::parse(key.expose())
+                    .map_err(|why| anyhow::anyhow!("setting NOTIFY_API_KEY {why}"))?;
+                Some(Notify::new(&settings.notify_base_url, key)?)
+            }
+            None => None,
+        };
+        let notify_templates = NotifyTemplates {
+            sms: settings.notify_sms_template_id.clone(),
+            reminder_sms: settings.notify_reminder_sms_template_id.clone(),
+            email: settings.notify_email_template_id.clone(),
+            urgent_sms: settings.notify_urgent_sms_template_id.clone(),
+        };
+        let opt_outs = OptOuts::new(settings.opt_out_key.as_ref().map(|k| k.expose().as_slice()));
         let invitation_letters: Arc<dyn Letters> = Arc::new(InvitationLetters {
             public_url: settings.public_url.clone(),
             national_help: settings.national_help.clone(),
+            opt_outs: opt_outs.clone(),
         });
         let urgent_letters: Arc<dyn Letters> = Arc::new(UrgentLetters {
             public_url: settings.public_url.clone(),
             fallback_email: settings.urgent_fallback_email.clone(),
             ack_hours: settings.urgent_ack_hours.clone(),
+            texts: notify.is_some() && notify_templates.urgent_sms.is_some(),
         });
         let sender = OutboxSender {
             pool: services.pool.clone(),
@@ -158,8 +177,11 @@ impl Application {
                 (MailKind::Invitation, invitation_letters.clone()),
                 (MailKind::Reminder, invitation_letters),
                 (MailKind::UrgentAlert, urgent_letters.clone()),
-                (MailKind::UrgentEscalation, urgent_letters),
+                (MailKind::UrgentEscalation, urgent_letters.clone()),
+                (MailKind::UrgentAlertText, urgent_letters),
             ])),
+            notify: notify.clone(),
+            notify_templates,
         };
         let background = Background {
             _mail: Worker::start(
@@ -170,6 +192,11 @@ impl Application {
             _jobs: Scheduler::start(
                 services.pool.clone(),
                 JobSettings {
+                    inbound_texts: notify.clone().map(|notify| InboundTexts {
+                        notify,
+                        opt_outs: opt_outs.clone(),
+                        every: Duration::from_secs(u64::from(settings.notify_inbound_poll_seconds)),
+                    }),
                     mail_dir: settings
                         .smtp_url
                         .is_none()
@@ -213,6 +240,8 @@ impl Application {
             rules: Arc::new(rules),
             nudge,
             metrics,
+            opt_outs,
+            texts: notify.is_some(),
             page_cache: Default::default(),
             open_links: Default::default(),
         });

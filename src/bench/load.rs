@@ -132,6 +132,7 @@ pub fn run(
         team_id: &team.id,
         survey_version_id: &version.id,
         expiry_days: 28,
+        language: None,
     };
     let mut tokens = Vec::with_capacity(total);
     while tokens.len() < total {

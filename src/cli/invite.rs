@@ -33,6 +33,7 @@ pub fn run(args: InviteArgs, settings: &Settings) -> anyhow::Result<()> {
         team_id: &team.id,
         survey_version_id: &version.id,
         expiry_days: settings.invitation_expiry_days,
+        language: None,
     };
     match (args.count, args.emails) {
         (Some(count), None) => {

@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod invite;
 mod migrate;
+mod opt_out;
 mod release;
 mod serve;
 mod surveys;
@@ -72,6 +73,11 @@ enum Command {
     Invite(invite::InviteArgs),
     /// Release waiting responses to staff now, under the same rule as the daily release.
     Release,
+    /// Manage the list of people who asked not to be contacted.
+    OptOut {
+        #[command(subcommand)]
+        command: opt_out::OptOutCommand,
+    },
     /// Train the text model (sentiment and themes), or measure it on your own comments.
     Text {
         #[command(subcommand)]
@@ -113,6 +119,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::BenchLoad(args) => bench::load(&args),
         Command::Invite(args) => invite::run(args, &settings),
         Command::Release => release::run(&settings),
+        Command::OptOut { command } => opt_out::run(command, &settings),
         Command::Text { command } => text::run(&command),
     }
 }

@@ -51,11 +51,21 @@ pub enum AuditAction {
     UrgentAcknowledge,
     /// A team's duty contact for urgent comments changed.
     TeamDutyContact,
+    /// A contact was added to the opt-out list (never which).
+    OptOutAdd,
+    /// A paper or telephone response was keyed in (never which).
+    ResponseEntered,
+    /// A tablet was registered for a team.
+    TabletAdd,
+    /// A tablet's link was revoked.
+    TabletRevoke,
+    /// The organisation's FFT submission counts were exported.
+    ExportSubmission,
 }
 
 impl AuditAction {
     /// Every kind, for filters and tests.
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -77,6 +87,11 @@ impl AuditAction {
         AuditAction::UrgentView,
         AuditAction::UrgentAcknowledge,
         AuditAction::TeamDutyContact,
+        AuditAction::OptOutAdd,
+        AuditAction::ResponseEntered,
+        AuditAction::TabletAdd,
+        AuditAction::TabletRevoke,
+        AuditAction::ExportSubmission,
     ];
 
     /// The stored spelling.
@@ -103,6 +118,11 @@ impl AuditAction {
             AuditAction::UrgentView => "urgent.view",
             AuditAction::UrgentAcknowledge => "urgent.acknowledge",
             AuditAction::TeamDutyContact => "team.duty_contact",
+            AuditAction::OptOutAdd => "opt_out.add",
+            AuditAction::ResponseEntered => "response.entered",
+            AuditAction::TabletAdd => "tablet.add",
+            AuditAction::TabletRevoke => "tablet.revoke",
+            AuditAction::ExportSubmission => "export.submission",
         }
     }
 

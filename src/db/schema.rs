@@ -75,6 +75,8 @@ diesel::table! {
         reminder_sent -> Bool,
         issued_on -> Date,
         expires_on -> Date,
+        mobile -> Nullable<Text>,
+        language -> Nullable<Text>,
     }
 }
 
@@ -209,6 +211,7 @@ diesel::table! {
         sent -> Bool,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
+        failed -> Bool,
     }
 }
 
@@ -250,6 +253,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    opt_outs (contact_hash) {
+        contact_hash -> Text,
+    }
+}
+
+diesel::table! {
+    tablets (id) {
+        id -> Text,
+        team_id -> Text,
+        token_hash -> Text,
+        label -> Text,
+        survey_slug -> Text,
+        revoked -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tablet_visits (visit_hash) {
+        visit_hash -> Text,
+        tablet_id -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_counts (month, channel, value) {
+        month -> Text,
+        channel -> Text,
+        value -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     scheduled_jobs (name) {
         name -> Text,
         next_run_at -> Timestamp,
@@ -268,6 +306,8 @@ diesel::joinable!(responses -> teams (team_id));
 diesel::joinable!(answer_totals -> teams (team_id));
 diesel::joinable!(actions -> concerns (concern_id));
 diesel::joinable!(urgent_comments -> teams (team_id));
+diesel::joinable!(tablets -> teams (team_id));
+diesel::joinable!(tablet_visits -> tablets (tablet_id));
 diesel::joinable!(urgent_comments -> survey_versions (survey_version_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -293,4 +333,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     scheduled_jobs,
     staged_responses,
     urgent_comments,
+    opt_outs,
+    tablets,
+    tablet_visits,
+    submission_counts,
 );

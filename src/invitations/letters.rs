@@ -1,17 +1,19 @@
-//! The invitation and reminder emails, worked out when the outbox says they are due: the
-//! address, the team, and a link minted at that moment, so no usable link waits in the database
-//! before its message is sent.
+//! The invitation and reminder messages, worked out when the outbox says they are due: the
+//! address or mobile number, the team, and a link minted at that moment, so no usable link waits
+//! in the database before its message is sent. A text carries a short link (`/c/{code}`) so it
+//! fits in one or two text fragments.
 
+use super::short_code;
 use crate::db::DbConnection;
 use crate::db::schema::{invitation_tokens, invitations, teams};
 use crate::mail::MailKind;
-use crate::mail::outbox::{Letter, Letters};
+use crate::mail::outbox::{Contact, Followup, Letter, Letters};
 use crate::tokens;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-/// What the invitation and reminder templates may use.
+/// What the invitation and reminder email templates may use.
 #[derive(Debug, Serialize)]
 struct InvitationContext<'a> {
     team_name: &'a str,
@@ -21,10 +23,38 @@ struct InvitationContext<'a> {
     national_help: &'a str,
 }
 
+/// What a GOV.UK Notify invitation template may use (see the README's Notify section).
+#[derive(Debug, Serialize)]
+struct Personalisation<'a> {
+    team: &'a str,
+    link: &'a str,
+    code: &'a str,
+    expires_on: String,
+    help: &'a str,
+}
+
+/// The help line a text can hold: the team's crisis line when it is short enough, else the
+/// national mental-health option of NHS 111.
+const SHORT_HELP: &str = "NHS 111, option 2";
+const SHORT_HELP_MAX: usize = 60;
+
 /// Invitation letters for a service at `public_url`.
 pub struct InvitationLetters {
     pub public_url: String,
     pub national_help: String,
+    /// Anyone on it is sent nothing more, whatever was queued before they asked.
+    pub opt_outs: crate::opt_outs::OptOuts,
+}
+
+#[derive(Queryable)]
+struct Due {
+    email: Option<String>,
+    mobile: Option<String>,
+    used: bool,
+    expires_on: NaiveDate,
+    language: Option<String>,
+    team_name: String,
+    crisis_line: Option<String>,
 }
 
 impl Letters for InvitationLetters {
@@ -35,63 +65,119 @@ impl Letters for InvitationLetters {
         invitation_id: &str,
     ) -> Result<Option<Letter>, String> {
         let db = |e: diesel::result::Error| format!("database: {e}");
-        let invitation: Option<(Option<String>, bool, NaiveDate, String)> = invitations::table
+        let due: Option<Due> = invitations::table
             .inner_join(teams::table)
             .filter(invitations::id.eq(invitation_id))
             .select((
                 invitations::email,
+                invitations::mobile,
                 invitations::used,
                 invitations::expires_on,
+                invitations::language,
                 teams::name,
+                teams::crisis_line,
             ))
             .get_result(conn)
             .optional()
             .map_err(db)?;
-        let deliverable = invitation.filter(|(email, used, expires_on, _)| {
-            email.is_some() && !used && *expires_on >= crate::db::today()
-        });
-        let Some((Some(email), _, expires_on, team_name)) = deliverable else {
+        let Some(due) = due.filter(|d| !d.used && d.expires_on >= crate::db::today()) else {
             return Ok(None);
         };
-        // The link is minted now and exists in clear only inside the message.
-        let token = tokens::random_token();
-        let token_hash = tokens::hash(&token);
+        let (contact, opt_out_form) = match (&due.mobile, &due.email) {
+            (Some(mobile), _) => (
+                Contact::Mobile(mobile.clone()),
+                crate::opt_outs::OptOutContact::Mobile(mobile.clone()),
+            ),
+            (None, Some(email)) => (
+                Contact::Email(email.clone()),
+                crate::opt_outs::OptOutContact::Email(email.to_lowercase()),
+            ),
+            (None, None) => return Ok(None),
+        };
+        if self.opt_outs.contains(conn, &opt_out_form).map_err(db)? {
+            // Asked not to be contacted since this was queued: send nothing, keep nothing.
+            erase_contact(invitation_id.to_string())(conn).map_err(db)?;
+            return Ok(None);
+        }
+        // The link is minted now and exists in clear only inside the message: a short code for
+        // a text, a full token for an email.
+        let (secret, link) = match contact {
+            Contact::Mobile(_) => {
+                let code = short_code::generate();
+                let link = format!("{}/c/{}", self.public_url, code);
+                (code, link)
+            }
+            Contact::Email(_) => {
+                let token = tokens::random_token();
+                let link = format!("{}/s/{}", self.public_url, token);
+                (token, link)
+            }
+        };
+        let link = match due.language.as_deref() {
+            Some("cy") => format!("{link}?lang=cy"),
+            _ => link,
+        };
+        let secret_hash = tokens::hash(&secret);
         diesel::insert_into(invitation_tokens::table)
             .values((
-                invitation_tokens::token_hash.eq(&token_hash),
+                invitation_tokens::token_hash.eq(&secret_hash),
                 invitation_tokens::invitation_id.eq(invitation_id),
             ))
             .execute(conn)
             .map_err(db)?;
-        let link = format!("{}/s/{}", self.public_url, token);
+        let expires_on = due.expires_on.format("%-d %B %Y").to_string();
         let context = InvitationContext {
-            team_name: &team_name,
+            team_name: &due.team_name,
             link: &link,
-            expires_on: expires_on.format("%-d %B %Y").to_string(),
+            expires_on: expires_on.clone(),
             privacy_link: format!("{}/privacy", self.public_url),
             national_help: &self.national_help,
         };
-        let context = serde_json::to_value(&context).map_err(|e| e.to_string())?;
+        let help = due
+            .crisis_line
+            .as_deref()
+            .filter(|line| line.chars().count() <= SHORT_HELP_MAX)
+            .unwrap_or(SHORT_HELP);
+        let personalisation = Personalisation {
+            team: &due.team_name,
+            link: &link,
+            code: if matches!(contact, Contact::Mobile(_)) {
+                &secret
+            } else {
+                ""
+            },
+            expires_on,
+            help,
+        };
         let owner = invitation_id.to_string();
         Ok(Some(Letter {
-            to: email,
-            context,
-            // After the one reminder the address has served its purpose.
-            after_sent: (kind == MailKind::Reminder).then(|| {
-                Box::new(move |conn: &mut DbConnection| {
-                    diesel::update(invitations::table.find(&owner))
-                        .set(invitations::email.eq(None::<String>))
-                        .execute(conn)
-                        .map(|_| ())
-                }) as crate::mail::outbox::Followup
-            }),
-            // Nobody holds this token if the message did not go: remove it so it cannot be
+            to: contact,
+            context: serde_json::to_value(&context).map_err(|e| e.to_string())?,
+            personalisation: Some(serde_json::to_value(&personalisation).map_err(|e| e.to_string())?),
+            // After the one reminder the contact has served its purpose.
+            after_sent: (kind == MailKind::Reminder).then(|| erase_contact(owner.clone())),
+            // Nobody holds this link if the message did not go: remove it so it cannot be
             // guessed later.
             undo: Some(Box::new(move |conn: &mut DbConnection| {
-                diesel::delete(invitation_tokens::table.find(&token_hash))
+                diesel::delete(invitation_tokens::table.find(&secret_hash))
                     .execute(conn)
                     .map(|_| ())
             })),
+            // A contact that can never be reached is not kept either.
+            after_give_up: Some(erase_contact(owner)),
         }))
     }
+}
+
+/// Erases an invitation's address and number.
+fn erase_contact(invitation_id: String) -> Followup {
+    Box::new(move |conn: &mut DbConnection| {
+        diesel::update(invitations::table.find(&invitation_id))
+            .set((
+                invitations::email.eq(None::<String>),
+                invitations::mobile.eq(None::<String>),
+            ))
+            .execute(conn)
+            .map(|_| ())
+    })
 }

@@ -20,6 +20,8 @@ pub enum Channel {
     Email,
     Printed,
     Other,
+    /// A text message through GOV.UK Notify.
+    Sms,
 }
 
 impl Channel {
@@ -29,6 +31,7 @@ impl Channel {
             Channel::Email => "email",
             Channel::Printed => "printed",
             Channel::Other => "other",
+            Channel::Sms => "sms",
         }
     }
 
@@ -38,6 +41,7 @@ impl Channel {
             "email" => Some(Channel::Email),
             "printed" => Some(Channel::Printed),
             "other" => Some(Channel::Other),
+            "sms" => Some(Channel::Sms),
             _ => None,
         }
     }
@@ -55,6 +59,38 @@ impl InviteEmail {
             Ok(InviteEmail(email.to_string()))
         } else {
             Err("is not a valid email address".into())
+        }
+    }
+}
+
+impl InviteEmail {
+    /// The address, for the one place that sends to it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A contact to invite: an email address, or a UK mobile number for a text message.
+#[derive(Clone, PartialEq, Eq)]
+pub enum InviteContact {
+    Email(InviteEmail),
+    Mobile(crate::contacts::UkMobile),
+}
+
+impl std::fmt::Debug for InviteContact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InviteContact([redacted])")
+    }
+}
+
+impl InviteContact {
+    /// The contact as the opt-out list spells it.
+    pub fn opt_out_form(&self) -> crate::opt_outs::OptOutContact {
+        match self {
+            InviteContact::Email(e) => crate::opt_outs::OptOutContact::Email(e.0.to_lowercase()),
+            InviteContact::Mobile(m) => {
+                crate::opt_outs::OptOutContact::Mobile(m.e164().to_string())
+            }
         }
     }
 }
@@ -84,6 +120,8 @@ pub struct Batch<'a> {
     pub team_id: &'a str,
     pub survey_version_id: &'a str,
     pub expiry_days: u32,
+    /// The language the links open in (`cy` for Welsh), when not the team's own.
+    pub language: Option<&'a str>,
 }
 
 impl Batch<'_> {
@@ -92,8 +130,13 @@ impl Batch<'_> {
         batch_id: &str,
         channel: Channel,
         code_hash: String,
-        email: Option<String>,
+        contact: Option<&InviteContact>,
     ) -> InvitationRow {
+        let (email, mobile) = match contact {
+            Some(InviteContact::Email(e)) => (Some(e.0.clone()), None),
+            Some(InviteContact::Mobile(m)) => (None, Some(m.e164().to_string())),
+            None => (None, None),
+        };
         let issued_on = crate::db::today();
         InvitationRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -107,6 +150,8 @@ impl Batch<'_> {
             reminder_sent: false,
             issued_on,
             expires_on: issued_on + TimeDelta::days(i64::from(self.expiry_days)),
+            mobile,
+            language: self.language.map(str::to_string),
         }
     }
 }
@@ -125,6 +170,8 @@ struct InvitationRow {
     reminder_sent: bool,
     issued_on: NaiveDate,
     expires_on: NaiveDate,
+    mobile: Option<String>,
+    language: Option<String>,
 }
 
 /// Issues `count` links with short codes, for cards or handing over. Returns the batch id and
@@ -169,22 +216,27 @@ pub fn issue_links(
     })
 }
 
-/// Issues one invitation per address and queues its email. The link is minted when the mail is
-/// sent, so no usable token waits in the database.
-pub fn issue_emails(
+/// Issues one invitation per contact and queues its message (an email, or a text through
+/// GOV.UK Notify). The link is minted when the message is sent, so no usable link waits in the
+/// database. Returns how many were queued.
+pub fn issue_to_contacts(
     conn: &mut DbConnection,
     batch: &Batch<'_>,
-    emails: &[InviteEmail],
+    contacts: &[InviteContact],
 ) -> QueryResult<usize> {
     let batch_id = uuid::Uuid::new_v4().to_string();
     conn.transaction(|conn| {
-        for email in emails {
-            // The code is never shown for email invitations, but the column is unique and required.
+        for contact in contacts {
+            let channel = match contact {
+                InviteContact::Email(_) => Channel::Email,
+                InviteContact::Mobile(_) => Channel::Sms,
+            };
+            // The card's code is never shown for these, but the column is unique and required.
             let row = batch.row(
                 &batch_id,
-                Channel::Email,
+                channel,
                 tokens::hash(&tokens::random_token()),
-                Some(email.0.clone()),
+                Some(contact),
             );
             diesel::insert_into(invitations::table)
                 .values(&row)
@@ -197,10 +249,43 @@ pub fn issue_emails(
             batch.team_id,
             &month,
             batch.survey_version_id,
-            emails.len() as i64,
+            contacts.len() as i64,
         )?;
-        Ok(emails.len())
+        Ok(contacts.len())
     })
+}
+
+/// Issues invitations to the contacts not on the opt-out list; returns how many were queued
+/// and how many were skipped as opted out (never which).
+pub fn issue_unless_opted_out(
+    conn: &mut DbConnection,
+    batch: &Batch<'_>,
+    contacts: &[InviteContact],
+    opt_outs: &crate::opt_outs::OptOuts,
+) -> anyhow::Result<(usize, usize)> {
+    let mut willing = Vec::with_capacity(contacts.len());
+    for contact in contacts {
+        if !opt_outs.contains(conn, &contact.opt_out_form())? {
+            willing.push(contact.clone());
+        }
+    }
+    let skipped = contacts.len() - willing.len();
+    let queued = if willing.is_empty() {
+        0
+    } else {
+        issue_to_contacts(conn, batch, &willing)?
+    };
+    Ok((queued, skipped))
+}
+
+/// Issues one invitation per address and queues its email (see `issue_to_contacts`).
+pub fn issue_emails(
+    conn: &mut DbConnection,
+    batch: &Batch<'_>,
+    emails: &[InviteEmail],
+) -> QueryResult<usize> {
+    let contacts: Vec<InviteContact> = emails.iter().cloned().map(InviteContact::Email).collect();
+    issue_to_contacts(conn, batch, &contacts)
 }
 
 /// An invitation about to be answered: what the response may know of it.
@@ -277,11 +362,22 @@ pub fn exchange_code(
     let Some(code) = short_code::normalise(typed) else {
         return Ok(None);
     };
-    let row = invitations::table
-        .filter(invitations::code_hash.eq(tokens::hash(&code)))
+    let hash = tokens::hash(&code);
+    // A card's code is the invitation's own; a text's is minted when it is sent, like a link.
+    let row = match invitations::table
+        .filter(invitations::code_hash.eq(&hash))
         .select(STATE_COLUMNS)
         .get_result::<StateRow>(conn)
-        .optional()?;
+        .optional()?
+    {
+        Some(row) => Some(row),
+        None => invitation_tokens::table
+            .inner_join(invitations::table)
+            .filter(invitation_tokens::token_hash.eq(&hash))
+            .select(STATE_COLUMNS)
+            .get_result::<StateRow>(conn)
+            .optional()?,
+    };
     let Some(row) = row else { return Ok(None) };
     match state_of(row, crate::db::today()) {
         LinkState::Open(open) => {
@@ -313,7 +409,7 @@ pub fn exchange_code(
 pub fn redeem(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
     use crate::db::cached_sql::{Bind, CachedSql};
     // Fixed SQL rather than `diesel::update`, which diesel prepares afresh every time.
-    const REDEEM: &str = "UPDATE invitations SET used = ?, email = NULL \
+    const REDEEM: &str = "UPDATE invitations SET used = ?, email = NULL, mobile = NULL \
          WHERE id = ? AND used = ? AND expires_on >= ?";
     let binds = vec![
         Bind::Bool(true),
@@ -352,13 +448,20 @@ pub fn is_spent(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<boo
     Ok(state.is_none_or(|(used, expires_on)| used || expires_on < crate::db::today()))
 }
 
-/// Erases contact details of invitations that have expired; returns how many.
+/// Erases the addresses and numbers of invitations that have expired; returns how many.
 pub fn erase_expired_contacts(conn: &mut DbConnection) -> QueryResult<usize> {
     diesel::update(
         invitations::table
-            .filter(invitations::email.is_not_null())
+            .filter(
+                invitations::email
+                    .is_not_null()
+                    .or(invitations::mobile.is_not_null()),
+            )
             .filter(invitations::expires_on.lt(crate::db::today())),
     )
-    .set(invitations::email.eq(None::<String>))
+    .set((
+        invitations::email.eq(None::<String>),
+        invitations::mobile.eq(None::<String>),
+    ))
     .execute(conn)
 }

@@ -5,6 +5,7 @@
 //! servers share a PostgreSQL database, one of them runs it and the others skip it (see
 //! `needs_claim` for SQLite).
 
+pub mod inbound_texts;
 pub mod mail_files;
 pub mod reminders;
 pub mod retention;
@@ -17,9 +18,19 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// Reading replies to the service's texts for STOP, when texts are set up.
+#[derive(Debug, Clone)]
+pub struct InboundTexts {
+    pub notify: crate::mail::notify::Notify,
+    pub opt_outs: crate::opt_outs::OptOuts,
+    /// `NOTIFY_INBOUND_POLL_SECONDS`.
+    pub every: Duration,
+}
+
 /// What the jobs need to know.
 #[derive(Debug, Clone)]
 pub struct JobSettings {
+    pub inbound_texts: Option<InboundTexts>,
     /// The folder of `.eml` files, when mail is written to files instead of sent.
     pub mail_dir: Option<std::path::PathBuf>,
     pub reminder_after_days: u32,
@@ -38,6 +49,8 @@ enum When {
     /// Once a day at `JobSettings::release_time`, local time; a run missed while the service
     /// was stopped happens when it starts again.
     DailyAtReleaseTime,
+    /// Every `NOTIFY_INBOUND_POLL_SECONDS`.
+    InboundPoll,
 }
 
 /// One scheduled job: its name (its row in `scheduled_jobs`), when it runs, and what it does,
@@ -88,6 +101,15 @@ const JOBS: &[Job] = &[
         run: |conn, _| Ok(crate::invitations::unpair::rewrite_used_invitations(conn)?),
     },
     Job {
+        name: "read_stop_replies",
+        when: When::InboundPoll,
+        shared: true,
+        run: |conn, settings| match &settings.inbound_texts {
+            Some(inbound) => inbound_texts::read_stop_replies(conn, inbound),
+            None => Ok(0),
+        },
+    },
+    Job {
         name: "release",
         when: When::DailyAtReleaseTime,
         shared: true,
@@ -116,6 +138,13 @@ impl When {
             When::DailyAtReleaseTime => {
                 crate::submissions::release::next_release(now, settings.release_time)
             }
+            When::InboundPoll => {
+                let every = settings
+                    .inbound_texts
+                    .as_ref()
+                    .map_or(Duration::from_secs(300), |i| i.every);
+                now + TimeDelta::from_std(every).unwrap_or(TimeDelta::MAX)
+            }
         }
     }
 
@@ -123,7 +152,7 @@ impl When {
     /// release time for a daily one.
     fn first(self, now: NaiveDateTime, settings: &JobSettings) -> NaiveDateTime {
         match self {
-            When::Every(_) => now,
+            When::Every(_) | When::InboundPoll => now,
             When::DailyAtReleaseTime => self.next_after(now, settings),
         }
     }

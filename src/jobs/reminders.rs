@@ -1,5 +1,6 @@
-//! The one reminder: an emailed invitation still unused some days after its email went out gets
-//! one more email, and then its address is erased (see `invitations::letters`).
+//! The one reminder: an invitation sent by email or text and still unused some days after it
+//! went out gets one more message, and then its address or number is erased (see
+//! `invitations::letters`).
 
 use crate::db::DbConnection;
 use crate::db::schema::{invitations, mail_outbox};
@@ -13,7 +14,11 @@ pub fn queue(conn: &mut DbConnection, after_days: u32) -> QueryResult<usize> {
     let today = crate::db::today();
     let cutoff = today - TimeDelta::days(i64::from(after_days));
     let due: Vec<String> = invitations::table
-        .filter(invitations::email.is_not_null())
+        .filter(
+            invitations::email
+                .is_not_null()
+                .or(invitations::mobile.is_not_null()),
+        )
         .filter(invitations::used.eq(false))
         .filter(invitations::reminder_sent.eq(false))
         .filter(invitations::issued_on.le(cutoff))

@@ -15,6 +15,8 @@ pub enum MailKind {
     UrgentAlert,
     /// Nobody acknowledged an urgent comment in time: to the Trust's fallback address.
     UrgentEscalation,
+    /// An urgent comment was received: a text to the team's duty mobile, when texts are set up.
+    UrgentAlertText,
 }
 
 impl MailKind {
@@ -25,15 +27,17 @@ impl MailKind {
             MailKind::Reminder => "reminder",
             MailKind::UrgentAlert => "urgent_alert",
             MailKind::UrgentEscalation => "urgent_escalation",
+            MailKind::UrgentAlertText => "urgent_alert_text",
         }
     }
 
     /// Every kind.
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 5] = [
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::UrgentAlert,
         MailKind::UrgentEscalation,
+        MailKind::UrgentAlertText,
     ];
 
     /// Parses the outbox spelling.
@@ -47,6 +51,7 @@ impl MailKind {
             MailKind::Reminder => "A reminder: we would value your feedback",
             MailKind::UrgentAlert => "Urgent: a feedback comment needs reading today",
             MailKind::UrgentEscalation => "Urgent and not yet acknowledged: a feedback comment",
+            MailKind::UrgentAlertText => "Urgent: a feedback comment needs reading today",
         }
     }
 }

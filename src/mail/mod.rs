@@ -3,6 +3,7 @@
 //! through `outbox::Letters`; mail knows nothing of what the messages are about.
 
 pub mod compose;
+pub mod notify;
 pub mod outbox;
 pub mod transport;
 pub mod worker;

@@ -8,6 +8,7 @@
 //! nothing of invitations.
 
 use super::compose::{MailKind, compose};
+use super::notify::{NotSent, Notify, NotifyTemplates};
 use super::transport::Mailer;
 use crate::db::schema::mail_outbox;
 use crate::db::{DbConnection, Pool};
@@ -21,16 +22,38 @@ use std::sync::Arc;
 /// Work done on the database after a send, or to undo what preparing made.
 pub type Followup = Box<dyn FnOnce(&mut DbConnection) -> QueryResult<()> + Send>;
 
+/// Where a message goes.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Contact {
+    Email(String),
+    /// A mobile number in E.164 form, for a text message through GOV.UK Notify.
+    Mobile(String),
+}
+
+impl std::fmt::Debug for Contact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Contact::Email(_) => f.write_str("Contact::Email([redacted])"),
+            Contact::Mobile(_) => f.write_str("Contact::Mobile([redacted])"),
+        }
+    }
+}
+
 /// A message ready to send: its recipient, what its templates may use, and what to do next.
 pub struct Letter {
-    pub to: String,
-    /// What the message's templates may use.
+    pub to: Contact,
+    /// What the message's email templates may use.
     pub context: serde_json::Value,
+    /// What a GOV.UK Notify template may use (its personalisation); `None` for a message that
+    /// only goes by SMTP.
+    pub personalisation: Option<serde_json::Value>,
     /// Runs in the transaction that marks the message sent (say, erasing an address that has
     /// served).
     pub after_sent: Option<Followup>,
-    /// Runs when sending failed (say, removing a link minted for this message alone).
+    /// Runs when a try failed (say, removing a link minted for this message alone).
     pub undo: Option<Followup>,
+    /// Runs when the message is given up for good (say, erasing a number Notify refused).
+    pub after_give_up: Option<Followup>,
 }
 
 /// Works out, when a message is due, who it goes to and what it says. `Ok(None)` means there is
@@ -103,6 +126,9 @@ pub struct OutboxSender {
     pub retry_base_seconds: u32,
     pub metrics: crate::metrics::Metrics,
     pub letters: Arc<dyn Letters>,
+    /// GOV.UK Notify, when `NOTIFY_API_KEY` is set, and its templates.
+    pub notify: Option<Notify>,
+    pub notify_templates: NotifyTemplates,
 }
 
 #[derive(QueryableByName, Debug)]
@@ -173,7 +199,22 @@ impl OutboxSender {
             match self.send_one(&mut conn, &row) {
                 Ok(true) => report.sent += 1,
                 Ok(false) => report.skipped += 1,
-                Err(problem) => {
+                Err(NotSent::GiveUp(problem)) => {
+                    report.failed += 1;
+                    self.metrics.send_failures.inc();
+                    let problem = scrub(&problem);
+                    tracing::warn!(outbox_id = %row.id, error = %problem, "a message cannot be delivered; given up");
+                    diesel::update(mail_outbox::table.find(&row.id))
+                        .set((
+                            mail_outbox::sent.eq(true),
+                            mail_outbox::failed.eq(true),
+                            mail_outbox::attempts.eq(row.attempts + 1),
+                            mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+                            mail_outbox::last_error.eq(Some(problem)),
+                        ))
+                        .execute(&mut conn)?;
+                }
+                Err(NotSent::Retry(problem)) => {
                     report.failed += 1;
                     self.metrics.send_failures.inc();
                     let attempts = row.attempts + 1;
@@ -196,41 +237,87 @@ impl OutboxSender {
     }
 
     /// Sends one claimed message; `Ok(false)` when there is nothing to send any more.
-    /// `Err` carries a reason to retry.
-    fn send_one(&self, conn: &mut DbConnection, row: &Claimed) -> Result<bool, String> {
-        let db = |e: diesel::result::Error| format!("database: {e}");
+    fn send_one(&self, conn: &mut DbConnection, row: &Claimed) -> Result<bool, NotSent> {
+        let db = |e: diesel::result::Error| NotSent::Retry(format!("database: {e}"));
         let Some(kind) = MailKind::parse(&row.kind) else {
             // Written by a newer version of the service, or by hand: not ours to guess at.
             tracing::warn!(outbox_id = %row.id, "an outbox message of an unknown kind is skipped");
             self.mark_sent(conn, row, None).map_err(db)?;
             return Ok(false);
         };
-        let Some(letter) = self.letters.prepare(conn, kind, &row.subject_id)? else {
+        let Some(letter) = self
+            .letters
+            .prepare(conn, kind, &row.subject_id)
+            .map_err(NotSent::Retry)?
+        else {
             self.mark_sent(conn, row, None).map_err(db)?;
             return Ok(false);
         };
-        let outcome = compose(
-            &self.templates,
-            kind,
-            &self.mail_from,
-            &letter.to,
-            &self.host,
-            &letter.context,
-        )
-        .map_err(|e| e.to_string())
-        .and_then(|message| {
-            self.mailer
-                .send(&message, &format!("{}-{}", kind.as_str(), row.subject_id))
-        });
-        if let Err(problem) = outcome {
-            if let Some(undo) = letter.undo {
-                let _ = undo(conn);
+        let name = format!("{}-{}", kind.as_str(), row.subject_id);
+        match self.deliver(kind, &letter, &row.id, &name) {
+            Ok(()) => {
+                self.mark_sent(conn, row, letter.after_sent).map_err(db)?;
+                tracing::info!(outbox_id = %row.id, kind = kind.as_str(), "message sent");
+                Ok(true)
             }
-            return Err(problem);
+            Err(not_sent) => {
+                if let Some(undo) = letter.undo {
+                    let _ = undo(conn);
+                }
+                if let (NotSent::GiveUp(_), Some(followup)) = (&not_sent, letter.after_give_up) {
+                    followup(conn).map_err(db)?;
+                }
+                Err(not_sent)
+            }
         }
-        self.mark_sent(conn, row, letter.after_sent).map_err(db)?;
-        tracing::info!(outbox_id = %row.id, kind = kind.as_str(), "mail sent");
-        Ok(true)
+    }
+
+    /// Sends a prepared letter the way its contact and kind call for: a text through Notify,
+    /// an email through Notify when an email template is set for invitations, else by SMTP.
+    fn deliver(
+        &self,
+        kind: MailKind,
+        letter: &Letter,
+        reference: &str,
+        name: &str,
+    ) -> Result<(), NotSent> {
+        let personalisation = || {
+            letter
+                .personalisation
+                .as_ref()
+                .ok_or_else(|| NotSent::GiveUp(format!("{} has no text form", kind.as_str())))
+        };
+        match &letter.to {
+            Contact::Mobile(number) => {
+                let notify = self.notify.as_ref().ok_or_else(|| {
+                    NotSent::Retry("text messages need NOTIFY_API_KEY".to_string())
+                })?;
+                let template = self.notify_templates.sms_for(kind).ok_or_else(|| {
+                    NotSent::Retry(format!("no Notify text template for {}", kind.as_str()))
+                })?;
+                notify.send_sms(number, template, personalisation()?, reference)
+            }
+            Contact::Email(address) => {
+                let via_notify = matches!(kind, MailKind::Invitation | MailKind::Reminder);
+                match (&self.notify, &self.notify_templates.email) {
+                    (Some(notify), Some(template)) if via_notify => {
+                        notify.send_email(address, template, personalisation()?, reference)
+                    }
+                    _ => compose(
+                        &self.templates,
+                        kind,
+                        &self.mail_from,
+                        address,
+                        &self.host,
+                        &letter.context,
+                    )
+                    .map_err(|e| NotSent::Retry(e.to_string()))
+                    .and_then(|message| {
+                        self.mailer.send(&message, name).map_err(NotSent::Retry)
+                    }),
+                }
+            }
+        }
     }
 
     fn mark_sent(

@@ -6,7 +6,7 @@
 use crate::db::DbConnection;
 use crate::db::schema::{teams, urgent_comments};
 use crate::mail::MailKind;
-use crate::mail::outbox::{Letter, Letters};
+use crate::mail::outbox::{Contact, Letter, Letters};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -28,11 +28,14 @@ pub struct UrgentLetters {
     pub fallback_email: Option<String>,
     /// `URGENT_ACK_HOURS`, as words for the message ("4", "0.5").
     pub ack_hours: String,
+    /// Whether urgent texts are set up (`NOTIFY_API_KEY` and `NOTIFY_URGENT_SMS_TEMPLATE_ID`).
+    pub texts: bool,
 }
 
 type AlertRow = (
     String,
     String,
+    Option<String>,
     Option<String>,
     NaiveDate,
     Option<NaiveDateTime>,
@@ -53,19 +56,35 @@ impl Letters for UrgentLetters {
                 teams::name,
                 teams::code,
                 teams::urgent_email,
+                teams::urgent_mobile,
                 urgent_comments::received_on,
                 urgent_comments::acknowledged_at,
             ))
             .get_result(conn)
             .optional()
             .map_err(db)?;
-        let Some((team_name, team_code, duty_email, received_on, acknowledged)) = found else {
+        let Some((team_name, team_code, duty_email, duty_mobile, received_on, acknowledged)) =
+            found
+        else {
             return Ok(None);
         };
         let to = match kind {
             MailKind::UrgentEscalation if acknowledged.is_some() => return Ok(None),
-            MailKind::UrgentEscalation => self.fallback_email.clone().or(duty_email),
-            _ => duty_email.or_else(|| self.fallback_email.clone()),
+            MailKind::UrgentEscalation => self
+                .fallback_email
+                .clone()
+                .or(duty_email)
+                .map(Contact::Email),
+            // A text besides the email, to a duty mobile where one is set and texts are.
+            MailKind::UrgentAlertText => {
+                match duty_mobile.filter(|_| self.texts && acknowledged.is_none()) {
+                    Some(mobile) => Some(Contact::Mobile(mobile)),
+                    None => return Ok(None),
+                }
+            }
+            _ => duty_email
+                .or_else(|| self.fallback_email.clone())
+                .map(Contact::Email),
         };
         // With nowhere to send it, the alert waits in the outbox (and every staff page of the
         // team warns) until a duty contact or fallback address is set: never dropped.
@@ -77,11 +96,14 @@ impl Letters for UrgentLetters {
             link: format!("{}/staff/teams/{}/urgent", self.public_url, team_code),
             ack_hours: self.ack_hours.clone(),
         };
+        let context = serde_json::to_value(&context).map_err(|e| e.to_string())?;
         Ok(Some(Letter {
             to,
-            context: serde_json::to_value(&context).map_err(|e| e.to_string())?,
+            personalisation: Some(context.clone()),
+            context,
             after_sent: None,
             undo: None,
+            after_give_up: None,
         }))
     }
 }

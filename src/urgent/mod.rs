@@ -45,6 +45,7 @@ pub fn record(
         ))
         .execute(conn)?;
     crate::mail::outbox::enqueue(conn, MailKind::UrgentAlert, &id)?;
+    crate::mail::outbox::enqueue(conn, MailKind::UrgentAlertText, &id)?;
     crate::mail::outbox::enqueue_at(
         conn,
         MailKind::UrgentEscalation,

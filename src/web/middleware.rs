@@ -12,7 +12,8 @@ pub fn redacted_path(path: &str) -> String {
     let mut out = Vec::new();
     while let Some(part) = parts.next() {
         out.push(part.to_string());
-        if part == "s" && out.len() == 2 && parts.next().is_some() {
+        // Survey links, text-message short links and tablet links carry a secret.
+        if matches!(part, "s" | "c" | "k") && out.len() == 2 && parts.next().is_some() {
             out.push("<redacted>".into());
         }
     }
@@ -26,6 +27,8 @@ pub async fn security_headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let private = req.path().starts_with("/s/")
+        || req.path().starts_with("/c/")
+        || req.path().starts_with("/k/")
         || req.path().starts_with("/code")
         || req.path().starts_with("/staff");
     let mut res = next.call(req).await?;
@@ -106,6 +109,8 @@ mod tests {
     fn survey_tokens_are_redacted_from_logged_paths() {
         assert_eq!(redacted_path("/s/abcDEF123"), "/s/<redacted>");
         assert_eq!(redacted_path("/s/abc/extra"), "/s/<redacted>/extra");
+        assert_eq!(redacted_path("/c/ABCDEFGHJK"), "/c/<redacted>");
+        assert_eq!(redacted_path("/k/tablet-token"), "/k/<redacted>");
         assert_eq!(redacted_path("/staff/teams/NORTH"), "/staff/teams/NORTH");
         assert_eq!(redacted_path("/healthz"), "/healthz");
     }

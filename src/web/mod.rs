@@ -35,6 +35,10 @@ pub struct AppState {
     pub rules: Arc<crate::reports::rules::EvidenceRules>,
     pub nudge: Arc<Nudge>,
     pub metrics: crate::metrics::Metrics,
+    /// Contacts who asked not to be invited again.
+    pub opt_outs: crate::opt_outs::OptOuts,
+    /// Whether text messages are set up (GOV.UK Notify).
+    pub texts: bool,
     /// Pages the same for everyone who sees them (a blank questionnaire, the thank-you page).
     pub page_cache: page_cache::PageCache,
     /// Invitations behind links opened here lately, for the answers that follow.

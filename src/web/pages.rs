@@ -225,7 +225,7 @@ fn render_error(res: ServiceResponse<BoxBody>) -> actix_web::Result<ErrorHandler
     ))
 }
 
-fn default_message(status: StatusCode) -> &'static str {
+pub fn default_message(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => {
             "We could not find that page. Check the address, or go back to the start."

@@ -1,10 +1,12 @@
-//! `POST /api/v1/teams/{code}/invitations`: links for cards, or emails through the outbox.
+//! `POST /api/v1/teams/{code}/invitations`: links for cards, or emails and text messages
+//! through the outbox.
 
 use super::{ApiUser, parse_body};
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
-use crate::invitations::{self, Batch, Channel, InviteEmail, MAX_BATCH};
+use crate::contacts::UkMobile;
+use crate::invitations::{self, Batch, Channel, InviteContact, InviteEmail, MAX_BATCH};
 use crate::staff::Permission;
 use crate::web::State;
 use crate::web::blocking::run_db;
@@ -22,6 +24,10 @@ pub struct IssueRequest {
     count: Option<i64>,
     /// Addresses to invite, 1 to 500; each is erased once it has served.
     emails: Option<Vec<String>>,
+    /// UK mobile numbers to invite by text message, 1 to 500 (any usual spelling); each is
+    /// erased once it has served. Numbers that are not UK mobiles are listed back in
+    /// `invalid`, and the rest are still sent.
+    mobiles: Option<Vec<String>>,
     /// `printed` (the default) or `other` for links; `email` for emails.
     channel: Option<String>,
 }
@@ -34,27 +40,89 @@ pub struct IssuedLink {
     expires_on: chrono::NaiveDate,
 }
 
-/// What issuing made: links for cards, or the number of emails queued.
+/// A number that could not be taken, by its position in the request.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Invalid {
+    index: usize,
+    error: String,
+}
+
+/// What issuing made: links for cards, or the number of messages queued (and, for text
+/// messages, the numbers that were not UK mobiles).
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Issued {
-    Links { invitations: Vec<IssuedLink> },
-    Emails { queued: usize },
+    Links {
+        invitations: Vec<IssuedLink>,
+    },
+    Texts {
+        queued: usize,
+        /// Numbers on the opt-out list: not sent, and not named.
+        opted_out: usize,
+        invalid: Vec<Invalid>,
+    },
+    Emails {
+        queued: usize,
+        /// Addresses on the opt-out list: not sent, and not named.
+        opted_out: usize,
+    },
 }
 
 /// What an issue request asks for, checked.
 pub enum Recipients {
-    Links { count: usize, channel: Channel },
+    Links {
+        count: usize,
+        channel: Channel,
+    },
     Emails(Vec<InviteEmail>),
+    /// Valid numbers to text, and the positions of the others with the reason.
+    Mobiles {
+        valid: Vec<UkMobile>,
+        invalid: Vec<(usize, String)>,
+    },
 }
 
 fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
+    let asked = [req.count.is_some(), req.emails.is_some(), req.mobiles.is_some()];
+    match asked.iter().filter(|a| **a).count() {
+        0 => {
+            return Err(AppError::bad_request(
+                "give count (links to print), emails or mobiles (to send)",
+            ));
+        }
+        1 => {}
+        _ => {
+            return Err(AppError::bad_request(
+                "give one of count, emails and mobiles, not several",
+            ));
+        }
+    }
+    if let Some(mobiles) = &req.mobiles {
+        if mobiles.is_empty() || mobiles.len() > MAX_BATCH {
+            return Err(AppError::field(
+                "mobiles",
+                format!("mobiles must list 1 to {MAX_BATCH} numbers"),
+            ));
+        }
+        if req.channel.as_deref().is_some_and(|c| c != "sms") {
+            return Err(AppError::field(
+                "channel",
+                "texted invitations always use the sms channel",
+            ));
+        }
+        let mut valid = Vec::new();
+        let mut invalid = Vec::new();
+        for (index, raw) in mobiles.iter().enumerate() {
+            match UkMobile::parse(raw) {
+                Ok(mobile) => valid.push(mobile),
+                Err(why) => invalid.push((index, why)),
+            }
+        }
+        return Ok(Recipients::Mobiles { valid, invalid });
+    }
     match (req.count, &req.emails) {
-        (Some(_), Some(_)) => Err(AppError::bad_request(
+        (Some(_), Some(_)) | (None, None) => Err(AppError::bad_request(
             "give either count or emails, not both",
-        )),
-        (None, None) => Err(AppError::bad_request(
-            "give count (links to print) or emails (to send)",
         )),
         (Some(count), None) => {
             if !(1..=MAX_BATCH as i64).contains(&count) {
@@ -141,6 +209,13 @@ pub async fn issue(
             )
         })?;
     let recipients = recipients(&request)?;
+    if matches!(recipients, Recipients::Mobiles { .. }) && !state.texts {
+        return Err(AppError::field(
+            "mobiles",
+            "text messages are not set up on this service (NOTIFY_API_KEY)",
+        ));
+    }
+    let opt_outs = state.opt_outs.clone();
     let expiry_days = state.settings.invitation_expiry_days;
     let actor = user.0.audit_label();
     let public_url = state.settings.public_url.clone();
@@ -151,6 +226,7 @@ pub async fn issue(
             team_id: &team_id,
             survey_version_id: &version.id,
             expiry_days,
+            language: None,
         };
         let result = match &recipients {
             Recipients::Links { count, channel } => {
@@ -174,18 +250,45 @@ pub async fn issue(
                 }
             }
             Recipients::Emails(emails) => {
-                let queued = invitations::issue_emails(conn, &batch, emails)?;
+                let contacts: Vec<InviteContact> =
+                    emails.iter().cloned().map(InviteContact::Email).collect();
+                let (queued, opted_out) =
+                    invitations::issue_unless_opted_out(conn, &batch, &contacts, &opt_outs)?;
                 audit::record(
                     conn,
                     &actor,
                     AuditAction::InvitationsIssue,
                     Some(&team_id),
-                    &format!("survey={slug} emails={queued}"),
+                    &format!("survey={slug} emails={queued} opted_out={opted_out}"),
                 )?;
-                Issued::Emails { queued }
+                Issued::Emails { queued, opted_out }
+            }
+            Recipients::Mobiles { valid, invalid } => {
+                let contacts: Vec<InviteContact> =
+                    valid.iter().cloned().map(InviteContact::Mobile).collect();
+                let (queued, opted_out) =
+                    invitations::issue_unless_opted_out(conn, &batch, &contacts, &opt_outs)?;
+                audit::record(
+                    conn,
+                    &actor,
+                    AuditAction::InvitationsIssue,
+                    Some(&team_id),
+                    &format!("survey={slug} texts={queued} opted_out={opted_out}"),
+                )?;
+                Issued::Texts {
+                    queued,
+                    opted_out,
+                    invalid: invalid
+                        .iter()
+                        .map(|(index, error)| Invalid {
+                            index: *index,
+                            error: error.clone(),
+                        })
+                        .collect(),
+                }
             }
         };
-        Ok::<_, diesel::result::Error>(result)
+        Ok::<_, AppError>(result)
     })
     .await?;
     state.nudge.wake();

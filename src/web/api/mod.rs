@@ -4,6 +4,7 @@ mod auth;
 mod concerns;
 mod invitations;
 mod openapi;
+mod opt_outs;
 mod reports;
 mod surveys;
 mod urgent;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(concerns::add_action),
             )
             .route("/actions/{id}", web::patch().to(concerns::update_action))
+            .route("/opt-outs", web::post().to(opt_outs::add))
             .route("/report", web::get().to(reports::all_teams_report))
             .route("/teams/{code}", web::patch().to(urgent::update_team))
             .route("/teams/{code}/urgent", web::get().to(urgent::list))

@@ -93,3 +93,40 @@ pub async fn submit(
         ),
     })
 }
+
+/// `GET /c/{code}`: the short link in a text message. It leads, like a typed code, to a fresh
+/// link to the same questionnaire; a used or expired one says so, an unknown one is not found.
+pub async fn short_link(
+    state: State,
+    choice: LangChoice,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let lookup = code.into_inner();
+    let outcome = run_db(&state.pool, move |conn| {
+        invitations::exchange_code(conn, &lookup)
+    })
+    .await?;
+    let lang = choice.resolve(None);
+    Ok(match outcome {
+        Some(Ok(token)) => {
+            let suffix = if choice.asked == Some(Lang::Cy) {
+                "?lang=cy"
+            } else {
+                ""
+            };
+            HttpResponse::SeeOther()
+                .insert_header((LOCATION, format!("/s/{token}{suffix}")))
+                .finish()
+        }
+        Some(Err(LinkState::Used | LinkState::Expired)) => state.page(
+            "pages/link_closed",
+            StatusCode::GONE,
+            json!({ "title": t(lang, "closed_code_title") }),
+            &Chrome::public(&choice, lang, None),
+        ),
+        _ => state.error_page(
+            StatusCode::NOT_FOUND,
+            crate::web::pages::default_message(StatusCode::NOT_FOUND),
+        ),
+    })
+}

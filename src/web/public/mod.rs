@@ -29,6 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
                 .route(web::post().to(survey::submit)),
         )
         .service(
+            web::resource("/c/{code}")
+                .wrap(limiter.middleware(Guarded::Codes))
+                .route(web::get().to(code::short_link)),
+        )
+        .service(
             web::resource("/code")
                 .wrap(limiter.middleware(Guarded::Codes))
                 .route(web::get().to(code::show))

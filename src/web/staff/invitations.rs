@@ -5,7 +5,10 @@ use super::{StaffForm, team_for};
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
-use crate::invitations::{self, Batch, Channel, InviteEmail, IssuedLink, MAX_BATCH, short_code};
+use crate::contacts::UkMobile;
+use crate::invitations::{
+    self, Batch, Channel, InviteContact, InviteEmail, IssuedLink, MAX_BATCH, short_code,
+};
 use crate::staff::Permission;
 use crate::surveys::SurveyVersion;
 use crate::teams::Team;
@@ -45,6 +48,10 @@ fn form_page(
         "mode_pair": mode == "pair",
         "mode_count": mode == "count",
         "mode_emails": mode == "emails",
+        "mode_mobiles": mode == "mobiles",
+        "texts": state.texts,
+        "mobiles": values.get("mobiles").cloned().unwrap_or_default(),
+        "mobiles_error": error("mobiles"),
         "count": values.get("count").cloned().unwrap_or_else(|| "1".into()),
         "emails": values.get("emails").cloned().unwrap_or_default(),
         "errors": errors.iter().map(|(f, m)| json!({ "href": format!("#{f}"), "message": m })).collect::<Vec<_>>(),
@@ -135,8 +142,8 @@ pub async fn issue(
     let actor = signed_in.user.audit_label();
     let team_id = team.id.clone();
 
-    // Each planned batch: (who it is for, questionnaire, printed count, or emails).
-    let mut plans: Vec<(String, Arc<SurveyVersion>, usize, Vec<InviteEmail>)> = Vec::new();
+    // Each planned batch: (who it is for, questionnaire, printed count, or contacts to send to).
+    let mut plans: Vec<(String, Arc<SurveyVersion>, usize, Vec<InviteContact>)> = Vec::new();
     let mut errors: Vec<(&str, String)> = Vec::new();
     match form.get("mode") {
         "pair" => {
@@ -144,7 +151,11 @@ pub async fn issue(
             plans.push(("Service user".into(), su, 1, Vec::new()));
             plans.push(("Carer".into(), carer, 1, Vec::new()));
         }
-        "count" | "emails" => {
+        "mobiles" if !state.texts => errors.push((
+            "mode",
+            "Text messages are not set up on this service: choose another way".into(),
+        )),
+        "count" | "emails" | "mobiles" => {
             let version = state.catalogue.current(form.get("survey"));
             if version.is_none() {
                 errors.push(("survey", "Select a questionnaire".into()));
@@ -162,17 +173,38 @@ pub async fn issue(
                     )),
                 }
             } else {
+                let field = if form.get("mode") == "mobiles" {
+                    "mobiles"
+                } else {
+                    "emails"
+                };
                 let lines: Vec<&str> = form
-                    .get("emails")
+                    .get(field)
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                     .collect();
-                let parsed: Result<Vec<InviteEmail>, usize> = lines
+                let parse = |line: &str| -> Result<InviteContact, ()> {
+                    if field == "mobiles" {
+                        UkMobile::parse(line)
+                            .map(InviteContact::Mobile)
+                            .map_err(|_| ())
+                    } else {
+                        InviteEmail::parse(line)
+                            .map(InviteContact::Email)
+                            .map_err(|_| ())
+                    }
+                };
+                let parsed: Result<Vec<InviteContact>, usize> = lines
                     .iter()
                     .enumerate()
-                    .map(|(i, l)| InviteEmail::parse(l).map_err(|_| i + 1))
+                    .map(|(i, l)| parse(l).map_err(|()| i + 1))
                     .collect();
+                let what = if field == "mobiles" {
+                    "UK mobile number"
+                } else {
+                    "email address"
+                };
                 match parsed {
                     Ok(list) if (1..=MAX_BATCH).contains(&list.len()) => {
                         if let Some(v) = version {
@@ -180,12 +212,12 @@ pub async fn issue(
                         }
                     }
                     Ok(_) => errors.push((
-                        "emails",
-                        format!("Enter from 1 to {MAX_BATCH} email addresses, one a line"),
+                        field,
+                        format!("Enter from 1 to {MAX_BATCH} of them, one a line"),
                     )),
                     Err(line) => errors.push((
-                        "emails",
-                        format!("The address on line {line} is not a valid email address"),
+                        field,
+                        format!("The entry on line {line} is not a valid {what}"),
                     )),
                 }
             }
@@ -196,38 +228,42 @@ pub async fn issue(
         return Ok(form_page(&state, &signed_in, &team, &form.0, &errors));
     }
 
+    let opt_outs = state.opt_outs.clone();
     let issued = run_db(&state.pool, move |conn| {
         let mut cards = Vec::new();
         let mut queued = 0;
-        for (who, version, count, emails) in &plans {
+        let mut opted_out = 0;
+        for (who, version, count, contacts) in &plans {
             let batch = Batch {
                 team_id: &team_id,
                 survey_version_id: &version.id,
                 expiry_days,
+                language: None,
             };
-            if emails.is_empty() {
+            let (sent, skipped) = if contacts.is_empty() {
                 let (_, links) = invitations::issue_links(conn, &batch, Channel::Printed, *count)?;
                 cards.extend(links.into_iter().map(|l| (who.clone(), l)));
+                (0, 0)
             } else {
-                queued += invitations::issue_emails(conn, &batch, emails)?;
-            }
+                invitations::issue_unless_opted_out(conn, &batch, contacts, &opt_outs)?
+            };
+            queued += sent;
+            opted_out += skipped;
             audit::record(
                 conn,
                 &actor,
                 AuditAction::InvitationsIssue,
                 Some(&team_id),
                 &format!(
-                    "survey={} links={} emails={}",
-                    version.survey.slug,
-                    count,
-                    emails.len()
+                    "survey={} links={} messages={sent} opted_out={skipped}",
+                    version.survey.slug, count
                 ),
             )?;
         }
-        Ok::<_, diesel::result::Error>((cards, queued))
+        Ok::<_, AppError>((cards, queued, opted_out))
     })
     .await?;
-    let (cards, queued) = issued;
+    let (cards, queued, opted_out) = issued;
     if queued > 0 {
         state.nudge.wake();
     }
@@ -238,7 +274,7 @@ pub async fn issue(
     Ok(state.page(
         "pages/cards",
         StatusCode::OK,
-        json!({ "title": "Invitation cards to print", "team": team, "cards": cards, "queued": queued }),
+        json!({ "title": "Invitation cards to print", "team": team, "cards": cards, "queued": queued, "opted_out": opted_out }),
         &signed_in.chrome(),
     ))
 }

@@ -7,6 +7,7 @@ mod concerns;
 mod evidence;
 mod home;
 mod invitations;
+mod opt_outs;
 mod sign_in;
 mod urgent;
 
@@ -74,6 +75,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
         "/urgent/{id}/acknowledge",
         web::post().to(urgent::acknowledge),
     )
+    .route("/opt-outs", web::get().to(opt_outs::show))
+    .route("/opt-outs", web::post().to(opt_outs::add))
     .route("/admin", web::get().to(admin::show))
     .route("/admin/teams", web::post().to(admin::add_team))
     .route(
