@@ -437,7 +437,10 @@ impl Settings {
             .trim_end_matches('/')
             .to_string();
         if !(notify_base_url.starts_with("https://") || notify_base_url.starts_with("http://")) {
-            return Err(bad("NOTIFY_BASE_URL", "must start with https:// or http://"));
+            return Err(bad(
+                "NOTIFY_BASE_URL",
+                "must start with https:// or http://",
+            ));
         }
         let notify_sms_template_id = template("NOTIFY_SMS_TEMPLATE_ID")?;
         if notify_api_key.is_some() && notify_sms_template_id.is_none() {
@@ -459,11 +462,13 @@ impl Settings {
             }),
         };
         let org_code = get("ORG_CODE").map(str::to_ascii_uppercase);
-        if org_code
-            .as_deref()
-            .is_some_and(|c| !(3..=10).contains(&c.len()) || !c.chars().all(|c| c.is_ascii_alphanumeric()))
-        {
-            return Err(bad("ORG_CODE", "must be an ODS code: 3 to 10 letters and digits"));
+        if org_code.as_deref().is_some_and(|c| {
+            !(3..=10).contains(&c.len()) || !c.chars().all(|c| c.is_ascii_alphanumeric())
+        }) {
+            return Err(bad(
+                "ORG_CODE",
+                "must be an ODS code: 3 to 10 letters and digits",
+            ));
         }
 
         let metrics_token = match get("METRICS_TOKEN") {

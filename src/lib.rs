@@ -23,6 +23,7 @@ pub mod staff;
 pub mod startup;
 pub mod submissions;
 pub mod surveys;
+pub mod tablets;
 pub mod teams;
 pub mod telemetry;
 pub mod templates;

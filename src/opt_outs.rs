@@ -116,7 +116,11 @@ mod tests {
         let keyed = OptOuts::new(Some(b"a key of sixteen or more"));
         let other = OptOuts::new(Some(b"another key entirely"));
         let hash = keyed.hash(&a).unwrap();
-        assert_ne!(Some(hash.clone()), other.hash(&a), "the key changes the hash");
+        assert_ne!(
+            Some(hash.clone()),
+            other.hash(&a),
+            "the key changes the hash"
+        );
         assert!(!hash.contains("7700"));
         assert_eq!(OptOuts::new(None).hash(&a), None);
         assert!(OptOutContact::parse("not a contact").is_err());

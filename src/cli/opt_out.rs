@@ -14,9 +14,10 @@ pub enum OptOutCommand {
 pub fn run(command: OptOutCommand, settings: &Settings) -> anyhow::Result<()> {
     match command {
         OptOutCommand::Add { contact } => {
-            let contact =
-                OptOutContact::parse(&contact).map_err(|why| anyhow::anyhow!("the contact {why}"))?;
-            let opt_outs = OptOuts::new(settings.opt_out_key.as_ref().map(|k| k.expose().as_slice()));
+            let contact = OptOutContact::parse(&contact)
+                .map_err(|why| anyhow::anyhow!("the contact {why}"))?;
+            let opt_outs =
+                OptOuts::new(settings.opt_out_key.as_ref().map(|k| k.expose().as_slice()));
             let services = super::open(settings)?;
             let mut conn = services.pool.get()?;
             let added = opt_outs.add(&mut conn, &contact)?;

@@ -304,6 +304,7 @@ diesel::joinable!(comments -> responses (response_id));
 diesel::joinable!(concerns -> teams (team_id));
 diesel::joinable!(responses -> teams (team_id));
 diesel::joinable!(answer_totals -> teams (team_id));
+diesel::joinable!(response_totals -> teams (team_id));
 diesel::joinable!(actions -> concerns (concern_id));
 diesel::joinable!(urgent_comments -> teams (team_id));
 diesel::joinable!(tablets -> teams (team_id));

@@ -153,7 +153,9 @@ impl Letters for InvitationLetters {
         Ok(Some(Letter {
             to: contact,
             context: serde_json::to_value(&context).map_err(|e| e.to_string())?,
-            personalisation: Some(serde_json::to_value(&personalisation).map_err(|e| e.to_string())?),
+            personalisation: Some(
+                serde_json::to_value(&personalisation).map_err(|e| e.to_string())?,
+            ),
             // After the one reminder the contact has served its purpose.
             after_sent: (kind == MailKind::Reminder).then(|| erase_contact(owner.clone())),
             // Nobody holds this link if the message did not go: remove it so it cannot be

@@ -13,7 +13,10 @@ pub fn is_stop(content: &str) -> bool {
 /// Reads the replies Notify keeps and records an opt-out for each STOP; returns how many were
 /// new. Replies are never stored, and numbers only as the opt-out list's keyed hashes.
 pub fn read_stop_replies(conn: &mut DbConnection, inbound: &InboundTexts) -> anyhow::Result<usize> {
-    let texts = inbound.notify.received_texts().map_err(anyhow::Error::msg)?;
+    let texts = inbound
+        .notify
+        .received_texts()
+        .map_err(anyhow::Error::msg)?;
     let mut added = 0;
     for text in texts.iter().filter(|t| is_stop(&t.content)) {
         // A reply from a number that is not a UK mobile cannot have been invited.

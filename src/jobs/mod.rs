@@ -79,7 +79,8 @@ const JOBS: &[Job] = &[
         when: When::Every(MINUTE),
         shared: true,
         run: |conn, _| {
-            let erased = crate::invitations::erase_expired_contacts(conn)?;
+            let erased = crate::invitations::erase_expired_contacts(conn)?
+                + crate::tablets::expire_visits(conn)?;
             // Erased addresses also leave the SQLite log, not only the tables.
             crate::db::truncate_wal(conn);
             Ok(erased)

@@ -33,7 +33,8 @@ impl NotifyKey {
     /// Reads `{key name}-{service id}-{secret}`; the error never repeats the key.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim();
-        let bad = || "must be a GOV.UK Notify API key: {key name}-{service id}-{secret}".to_string();
+        let bad =
+            || "must be a GOV.UK Notify API key: {key name}-{service id}-{secret}".to_string();
         // The name may itself hold hyphens: the two ids are the last 73 characters.
         let tail = raw
             .len()
@@ -189,7 +190,9 @@ impl Notify {
             .bearer_auth(self.token()?)
             .json(body)
             .send()
-            .map_err(|e| NotSent::Retry(format!("GOV.UK Notify did not answer: {}", e.without_url())))?;
+            .map_err(|e| {
+                NotSent::Retry(format!("GOV.UK Notify did not answer: {}", e.without_url()))
+            })?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
@@ -291,7 +294,12 @@ mod tests {
             assert_eq!(key.service_id(), SERVICE);
             assert_eq!(key.secret.expose(), SECRET);
         }
-        for bad in ["", "not-a-key", &format!("{SERVICE}-{SECRET}"), &format!("x-{SERVICE}{SECRET}")] {
+        for bad in [
+            "",
+            "not-a-key",
+            &format!("{SERVICE}-{SECRET}"),
+            &format!("x-{SERVICE}{SECRET}"),
+        ] {
             let error = NotifyKey::parse(bad).unwrap_err();
             assert!(!error.contains(SECRET));
         }
@@ -322,7 +330,9 @@ mod tests {
         let key = NotifyKey::parse(&format!("k-{SERVICE}-{SECRET}")).unwrap();
         let notify = Notify::new("http://127.0.0.1:9000", key).unwrap();
         assert_eq!(
-            notify.same_host("/v2/received-text-messages?older_than=x").as_deref(),
+            notify
+                .same_host("/v2/received-text-messages?older_than=x")
+                .as_deref(),
             Some("http://127.0.0.1:9000/v2/received-text-messages?older_than=x")
         );
         assert_eq!(

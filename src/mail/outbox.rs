@@ -312,9 +312,7 @@ impl OutboxSender {
                         &letter.context,
                     )
                     .map_err(|e| NotSent::Retry(e.to_string()))
-                    .and_then(|message| {
-                        self.mailer.send(&message, name).map_err(NotSent::Retry)
-                    }),
+                    .and_then(|message| self.mailer.send(&message, name).map_err(NotSent::Retry)),
                 }
             }
         }

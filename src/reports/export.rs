@@ -3,7 +3,7 @@
 use super::build::Report;
 use super::period::Period;
 use crate::db::DbConnection;
-use crate::db::schema::{answer_totals, answers, responses, teams};
+use crate::db::schema::{answer_totals, answers, response_totals, responses, teams};
 use crate::protection::Cells;
 use crate::surveys::{Catalogue, QuestionKind};
 use diesel::prelude::*;
@@ -36,6 +36,7 @@ pub fn team_file(
     team: (&str, &str),
     period: Period,
     file: &str,
+    org_code: Option<&str>,
 ) -> anyhow::Result<Option<String>> {
     let (team_id, team_code) = team;
     Ok(Some(match file {
@@ -47,7 +48,14 @@ pub fn team_file(
             period,
         )?)?,
         "answers.csv" => answers_csv(conn, catalogue, team_id, &period, rules.min_n)?,
-        "fft-return.csv" => fft_return_csv(conn, catalogue, Some(team_id), &period, rules.min_n)?,
+        "fft-return.csv" => fft_return_csv(
+            conn,
+            catalogue,
+            Some(team_id),
+            &period,
+            rules.min_n,
+            org_code,
+        )?,
         _ => return Ok(None),
     }))
 }
@@ -298,27 +306,89 @@ struct FftAnswerCount {
     count: i64,
 }
 
+/// The collection modes of the FFT return, in its column order.
+pub const MODES: [&str; 6] = ["sms", "online", "tablet", "paper", "telephone", "other"];
+
+/// The mode a response was completed in, from its channel: a text's link is `sms`, any other
+/// web link (email, printed card, handed over) is `online`.
+pub fn collection_mode(channel: &str) -> &'static str {
+    match channel {
+        "sms" => "sms",
+        "email" | "printed" | "other" => "online",
+        "tablet" => "tablet",
+        "paper" => "paper",
+        "telephone" => "telephone",
+        _ => "other",
+    }
+}
+
+/// Which of the six FFT answers a stored value is, in the return's column order.
+fn fft_slot(value: &str) -> Option<usize> {
+    match value {
+        "5" => Some(0),
+        "4" => Some(1),
+        "3" => Some(2),
+        "2" => Some(3),
+        "1" => Some(4),
+        "dont_know" => Some(5),
+        _ => None,
+    }
+}
+
+/// The header of an FFT return: the organisation, the unit and month, the six answers, the
+/// total and the count in each collection mode.
+fn fft_header(first: &str) -> Vec<&str> {
+    let mut header = vec![
+        "org_code",
+        first,
+        "month",
+        "very_good",
+        "good",
+        "neither_good_nor_poor",
+        "poor",
+        "very_poor",
+        "dont_know",
+        "total",
+    ];
+    header.extend(MODES);
+    header
+}
+
+/// One unit's month of a return: the six answers and the responses by mode.
+#[derive(Default)]
+struct FftMonthCounts {
+    answers: [i64; 6],
+    modes: [i64; 6],
+}
+
 /// The monthly FFT return: per team and month, the six counts, the total and the counts by
-/// collection mode. Every response here was collected on a web form, so all count as online.
-/// Counted from the shown cells of the one protected table only, as the report is; months with
-/// fewer than `min_n` answers are suppressed (empty cells).
+/// collection mode, each response counted once under the mode it was completed in, so the
+/// modes add up to the total (the FFT question is required wherever it is asked). Counted from
+/// the shown cells of the one protected table only, as the report is; months with fewer than
+/// `min_n` answers are suppressed (empty cells), and the next-smallest month with them.
 pub fn fft_return_csv(
     conn: &mut DbConnection,
     catalogue: &Catalogue,
     team_id: Option<&str>,
     period: &Period,
     min_n: u32,
+    org_code: Option<&str>,
 ) -> anyhow::Result<String> {
     let (first, last) = period.months();
-    let mut q = answer_totals::table
+    let cells = Cells::load(conn, team_id, (&first, &last), min_n)?;
+    let mut answers_q = answer_totals::table
         .inner_join(teams::table)
         .filter(answer_totals::month.between(first.clone(), last.clone()))
         .into_boxed();
+    let mut responses_q = response_totals::table
+        .inner_join(teams::table)
+        .filter(response_totals::month.between(first.clone(), last.clone()))
+        .into_boxed();
     if let Some(t) = team_id {
-        q = q.filter(answer_totals::team_id.eq(t.to_string()));
+        answers_q = answers_q.filter(answer_totals::team_id.eq(t.to_string()));
+        responses_q = responses_q.filter(response_totals::team_id.eq(t.to_string()));
     }
-    let cells = Cells::load(conn, team_id, (&first, &last), min_n)?;
-    let rows: Vec<FftAnswerCount> = q
+    let answer_rows: Vec<FftAnswerCount> = answers_q
         .select((
             answer_totals::team_id,
             answer_totals::respondent,
@@ -330,76 +400,76 @@ pub fn fft_return_csv(
             answer_totals::count,
         ))
         .load(conn)?;
-    let mut table: BTreeMap<(String, String), [i64; 6]> = BTreeMap::new();
-    for row in rows {
-        let FftAnswerCount {
-            team_id,
-            group,
-            team,
-            month,
-            version_id,
-            question_id,
-            value,
-            count,
-        } = row;
-        if !cells.shows(&team_id, &month, &group) {
+    let response_rows: Vec<(String, String, String, String, String, String, i64)> = responses_q
+        .select((
+            response_totals::team_id,
+            response_totals::respondent,
+            teams::code,
+            response_totals::month,
+            response_totals::survey_version_id,
+            response_totals::channel,
+            response_totals::count,
+        ))
+        .load(conn)?;
+    let mut asks_fft: BTreeMap<String, bool> = BTreeMap::new();
+    let mut version_asks_fft = |conn: &mut DbConnection, id: &str| -> anyhow::Result<bool> {
+        if let Some(known) = asks_fft.get(id) {
+            return Ok(*known);
+        }
+        let asks = catalogue.version(conn, id)?.is_some_and(|v| {
+            v.survey
+                .questions
+                .iter()
+                .any(|q| q.kind == QuestionKind::Fft)
+        });
+        asks_fft.insert(id.to_string(), asks);
+        Ok(asks)
+    };
+    let mut table: BTreeMap<(String, String), FftMonthCounts> = BTreeMap::new();
+    for row in answer_rows {
+        if !cells.shows(&row.team_id, &row.month, &row.group) {
             continue;
         }
         let is_fft = catalogue
-            .version(conn, &version_id)?
+            .version(conn, &row.version_id)?
             .and_then(|v| {
                 v.survey
-                    .question(&question_id)
+                    .question(&row.question_id)
                     .map(|q| q.kind == QuestionKind::Fft)
             })
             .unwrap_or(false);
-        if !is_fft {
+        if let (true, Some(slot)) = (is_fft, fft_slot(&row.value)) {
+            table.entry((row.team, row.month)).or_default().answers[slot] += row.count;
+        }
+    }
+    for (team_id, group, team, month, version_id, channel, count) in response_rows {
+        if !cells.shows(&team_id, &month, &group) || !version_asks_fft(conn, &version_id)? {
             continue;
         }
-        let slot = match value.as_str() {
-            "5" => 0,
-            "4" => 1,
-            "3" => 2,
-            "2" => 3,
-            "1" => 4,
-            "dont_know" => 5,
-            _ => continue,
-        };
-        table.entry((team, month)).or_default()[slot] += count;
+        let mode = collection_mode(&channel);
+        let slot = MODES
+            .iter()
+            .position(|m| *m == mode)
+            .unwrap_or(MODES.len() - 1);
+        table.entry((team, month)).or_default().modes[slot] += count;
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "team",
-        "month",
-        "very_good",
-        "good",
-        "neither_good_nor_poor",
-        "poor",
-        "very_poor",
-        "dont_know",
-        "total",
-        "mode_sms",
-        "mode_electronic",
-        "mode_paper",
-        "mode_telephone",
-        "mode_online",
-        "mode_other",
-        "suppressed",
-    ])?;
+    let mut header = fft_header("team");
+    header.push("suppressed");
+    w.write_record(&header)?;
     // Within a team the months add up to the period's total, which the report shows: when one
     // month is hidden, the next-smallest is hidden too.
-    let mut by_team: BTreeMap<String, Vec<(String, [i64; 6])>> = BTreeMap::new();
+    let mut by_team: BTreeMap<String, Vec<(String, FftMonthCounts)>> = BTreeMap::new();
     for ((team, month), counts) in table {
         by_team.entry(team).or_default().push((month, counts));
     }
     for (team, months) in by_team {
         let totals: Vec<u32> = months
             .iter()
-            .map(|(_, c)| u32::try_from(c.iter().sum::<i64>()).unwrap_or(u32::MAX))
+            .map(|(_, c)| u32::try_from(c.answers.iter().sum::<i64>()).unwrap_or(u32::MAX))
             .collect();
         let shown = crate::analysis::suppression::suppress_cells(&totals, min_n);
         for ((month, c), shown) in months.into_iter().zip(shown) {
-            let total: i64 = c.iter().sum();
             let visible = shown.is_some();
             let v = |x: i64| {
                 if visible {
@@ -408,25 +478,65 @@ pub fn fft_return_csv(
                     String::new()
                 }
             };
-            w.write_record([
+            let mut record = vec![
+                org_code.unwrap_or_default().to_string(),
                 team.clone(),
                 month,
-                v(c[0]),
-                v(c[1]),
-                v(c[2]),
-                v(c[3]),
-                v(c[4]),
-                v(c[5]),
-                v(total),
-                v(0),
-                v(0),
-                v(0),
-                v(0),
-                v(total),
-                v(0),
-                (!visible).to_string(),
-            ])?;
+            ];
+            record.extend(c.answers.iter().map(|n| v(*n)));
+            record.push(v(c.answers.iter().sum()));
+            record.extend(c.modes.iter().map(|n| v(*n)));
+            record.push((!visible).to_string());
+            w.write_record(&record)?;
         }
+    }
+    finish(w)
+}
+
+/// The organisation's monthly counts for the submission to NHS England: by the month the
+/// answers arrived, released or not, with no small-number suppression (NHS England receives
+/// true counts and applies its own rules when it publishes). Counts only, and no team.
+pub fn fft_submission_csv(
+    conn: &mut DbConnection,
+    period: &Period,
+    org_code: Option<&str>,
+) -> anyhow::Result<String> {
+    use crate::db::schema::submission_counts;
+    let (first, last) = period.months();
+    let rows: Vec<(String, String, String, i64)> = submission_counts::table
+        .filter(submission_counts::month.between(first, last))
+        .select((
+            submission_counts::month,
+            submission_counts::channel,
+            submission_counts::value,
+            submission_counts::count,
+        ))
+        .load(conn)?;
+    let mut table: BTreeMap<String, FftMonthCounts> = BTreeMap::new();
+    for (month, channel, value, count) in rows {
+        let counts = table.entry(month).or_default();
+        if let Some(slot) = fft_slot(&value) {
+            counts.answers[slot] += count;
+            let mode = collection_mode(&channel);
+            let m = MODES
+                .iter()
+                .position(|x| *x == mode)
+                .unwrap_or(MODES.len() - 1);
+            counts.modes[m] += count;
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fft_header("unit"))?;
+    for (month, c) in table {
+        let mut record = vec![
+            org_code.unwrap_or_default().to_string(),
+            "all".to_string(),
+            month,
+        ];
+        record.extend(c.answers.iter().map(i64::to_string));
+        record.push(c.answers.iter().sum::<i64>().to_string());
+        record.extend(c.modes.iter().map(i64::to_string));
+        w.write_record(&record)?;
     }
     finish(w)
 }

@@ -71,6 +71,9 @@ enum ReadyAnswer {
         question_id: String,
         stored: String,
         fft: Option<u8>,
+        /// Whether it answers the Friends and Family Test question (even "don't know").
+        #[serde(default)]
+        is_fft: bool,
     },
 }
 
@@ -101,6 +104,19 @@ impl Prepared {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The stored spelling of the Friends and Family Test answer ("5" very good ... "1" very
+    /// poor, or "dont_know"), when the questionnaire asks it.
+    pub fn fft_answer(&self) -> Option<&str> {
+        self.0.iter().find_map(|a| match a {
+            ReadyAnswer::Value {
+                is_fft: true,
+                stored,
+                ..
+            } => Some(stored.as_str()),
+            _ => None,
+        })
     }
 
     /// The prepared answers as stored while they wait for a release.
@@ -148,6 +164,7 @@ impl Prepared {
                         (QuestionKind::Fft, AnswerValue::Scale(n)) => Some(*n),
                         _ => None,
                     },
+                    is_fft: answer.kind == QuestionKind::Fft,
                 },
             })
             .collect();
@@ -222,6 +239,7 @@ pub fn store(
                 question_id,
                 stored: value,
                 fft,
+                ..
             } => {
                 if fft.is_some() {
                     stored.fft = *fft;

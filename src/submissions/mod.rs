@@ -53,6 +53,39 @@ pub struct Accepted {
     pub team: Option<Team>,
 }
 
+/// A response that came in without a link: keyed in by staff from a paper form or a telephone
+/// call, or sent from a team's tablet.
+#[derive(Debug, Clone)]
+pub struct Unlinked {
+    pub team_id: String,
+    pub survey_version_id: String,
+    pub respondent: Respondent,
+    pub collected: Collected,
+}
+
+/// How an unlinked response was collected: its channel, and its mode in the FFT return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Collected {
+    Paper,
+    Telephone,
+    /// Sent from a tablet, with the visit it opened (used up as a link is).
+    Tablet {
+        tablet_id: String,
+        visit: String,
+    },
+}
+
+impl Collected {
+    /// The stored channel.
+    pub fn channel(&self) -> &'static str {
+        match self {
+            Collected::Paper => "paper",
+            Collected::Telephone => "telephone",
+            Collected::Tablet { .. } => "tablet",
+        }
+    }
+}
+
 impl Submissions {
     /// Starts the writer for the database at `url`.
     pub fn start(
@@ -70,6 +103,17 @@ impl Submissions {
         })
     }
 
+    /// Reads free text before the writer is asked to store anything.
+    fn prepare(&self, answers: &[Answer]) -> Prepared {
+        Prepared::new(
+            answers,
+            &TextRules {
+                risk: &self.text.risk,
+                themes: &self.text.themes,
+            },
+        )
+    }
+
     /// Redeems `invitation` and stores its answers, answering once they are on disk; `Gone`
     /// when another submission used the link first or it has expired.
     pub async fn submit(
@@ -78,13 +122,7 @@ impl Submissions {
         respondent: Respondent,
         answers: &[Answer],
     ) -> Result<Accepted, AppError> {
-        let prepared = Prepared::new(
-            answers,
-            &TextRules {
-                risk: &self.text.risk,
-                themes: &self.text.themes,
-            },
-        );
+        let prepared = self.prepare(answers);
         let urgent_ack = self.urgent_ack;
         let accepted = self
             .writer
@@ -97,10 +135,52 @@ impl Submissions {
                 })
             })
             .await?;
+        self.after(&accepted);
+        Ok(accepted)
+    }
+
+    /// Stores a response that came without a link (paper, telephone, tablet), under the same
+    /// rules as any other: it waits for its release, and risk language goes to a person at once.
+    /// A tablet's visit is used up first; `Gone` when it already was.
+    pub async fn submit_unlinked(
+        &self,
+        unlinked: Unlinked,
+        answers: &[Answer],
+    ) -> Result<Accepted, AppError> {
+        let prepared = self.prepare(answers);
+        let urgent_ack = self.urgent_ack;
+        let accepted = self
+            .writer
+            .run(move |conn| {
+                if let Collected::Tablet { tablet_id, visit } = &unlinked.collected {
+                    if !crate::tablets::use_visit(conn, tablet_id, visit)? {
+                        return Err(AppError::Gone);
+                    }
+                }
+                let submission = staging::Submission {
+                    team_id: &unlinked.team_id,
+                    survey_version_id: &unlinked.survey_version_id,
+                    respondent: unlinked.respondent,
+                    channel: unlinked.collected.channel(),
+                    answers: &prepared,
+                };
+                stage_with_alerts(conn, &submission, urgent_ack)?;
+                let team = crate::teams::find(conn, &unlinked.team_id)?;
+                Ok(Accepted {
+                    urgent: prepared.urgent(),
+                    team,
+                })
+            })
+            .await?;
+        self.after(&accepted);
+        Ok(accepted)
+    }
+
+    /// Once a submission is on disk: an urgent one wakes the mail worker, so its alert goes now.
+    fn after(&self, accepted: &Accepted) {
         if accepted.urgent {
             self.mail.wake();
         }
-        Ok(accepted)
     }
 }
 
@@ -129,15 +209,28 @@ pub fn store(
         channel: invitation.channel.as_str(),
         answers,
     };
+    stage_with_alerts(conn, &submission, urgent_ack)
+}
+
+/// Stores a submission to wait for its release, counts its FFT answer for the Trust's monthly
+/// submission (by the month it arrived: counts only, no team), and sends risk language to a
+/// person at once, apart from the release (see `urgent`).
+fn stage_with_alerts(
+    conn: &mut DbConnection,
+    submission: &staging::Submission<'_>,
+    urgent_ack: TimeDelta,
+) -> Result<(), AppError> {
     let today = crate::db::today();
-    staging::stage(conn, &submission, today)?;
-    // Risk language goes to a person at once, apart from the release (see `urgent`).
-    let urgent = answers.urgent_texts();
+    staging::stage(conn, submission, today)?;
+    if let Some(fft) = submission.answers.fft_answer() {
+        staging::count_for_submission(conn, today, submission.channel, fft)?;
+    }
+    let urgent = submission.answers.urgent_texts();
     if !urgent.is_empty() {
         let new = crate::urgent::NewUrgent {
-            team_id: &invitation.team_id,
-            survey_version_id: &invitation.survey_version_id,
-            respondent: respondent.as_str(),
+            team_id: submission.team_id,
+            survey_version_id: submission.survey_version_id,
+            respondent: submission.respondent.as_str(),
             body: urgent.join("\n\n"),
         };
         crate::urgent::record(conn, &new, today, urgent_ack)?;

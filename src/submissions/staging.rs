@@ -47,6 +47,28 @@ pub fn stage(
     Ok(())
 }
 
+/// Counts an FFT answer in the Trust's monthly submission counts, by the month it arrived and
+/// the way it was collected. Counts only, with no team: what NHS England receives.
+pub fn count_for_submission(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    channel: &str,
+    fft: &str,
+) -> QueryResult<()> {
+    const COUNT: &str = "INSERT INTO submission_counts (month, channel, value, count) \
+         VALUES (?, ?, ?, ?) ON CONFLICT (month, channel, value) \
+         DO UPDATE SET count = submission_counts.count + excluded.count";
+    let month = crate::totals::month_of(today);
+    let binds = vec![
+        Bind::Text(&month),
+        Bind::Text(channel),
+        Bind::Text(fft),
+        Bind::BigInt(1),
+    ];
+    crate::on_backend!(conn, |c| CachedSql::new(COUNT, binds).execute(c))?;
+    Ok(())
+}
+
 /// A waiting submission, read back for its release.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = staged_responses)]

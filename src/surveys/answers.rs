@@ -60,7 +60,7 @@ impl FieldError {
 }
 
 /// Form fields that belong to the page, not to a question.
-const PAGE_FIELDS: &[&str] = &["csrf_token", "lang"];
+const PAGE_FIELDS: &[&str] = &["csrf_token", "lang", "visit", "mode"];
 
 /// Checks every field against the questionnaire. Blank answers to optional questions are left
 /// out; every problem is reported at once so the person can fix them together.

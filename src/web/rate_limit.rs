@@ -16,6 +16,8 @@ pub enum Guarded {
     SurveyLinks,
     Codes,
     SignIn,
+    /// A tablet's link, counted per tablet: many people use one tablet from one address.
+    Tablets,
 }
 
 /// Shared in-memory counters, keyed by the peer address.
@@ -24,6 +26,7 @@ pub struct Limiter {
     survey_links: InMemoryBackend,
     codes: InMemoryBackend,
     sign_in: InMemoryBackend,
+    tablets: InMemoryBackend,
     per_minute: u64,
 }
 
@@ -34,6 +37,7 @@ impl Limiter {
             survey_links: InMemoryBackend::builder().build(),
             codes: InMemoryBackend::builder().build(),
             sign_in: InMemoryBackend::builder().build(),
+            tablets: InMemoryBackend::builder().build(),
             per_minute: u64::from(per_minute),
         }
     }
@@ -52,10 +56,14 @@ impl Limiter {
             Guarded::SurveyLinks => &self.survey_links,
             Guarded::Codes => &self.codes,
             Guarded::SignIn => &self.sign_in,
+            Guarded::Tablets => &self.tablets,
         };
-        let input = SimpleInputFunctionBuilder::new(Duration::from_secs(60), self.per_minute)
-            .peer_ip_key()
-            .build();
+        let builder = SimpleInputFunctionBuilder::new(Duration::from_secs(60), self.per_minute);
+        let input = match guarded {
+            Guarded::Tablets => builder.path_key(),
+            _ => builder.peer_ip_key(),
+        }
+        .build();
         RateLimiter::builder(backend.clone(), input)
             .add_headers()
             .build()

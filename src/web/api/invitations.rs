@@ -4,8 +4,8 @@
 use super::{ApiUser, parse_body};
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
-use crate::error::AppError;
 use crate::contacts::UkMobile;
+use crate::error::AppError;
 use crate::invitations::{self, Batch, Channel, InviteContact, InviteEmail, MAX_BATCH};
 use crate::staff::Permission;
 use crate::web::State;
@@ -83,7 +83,11 @@ pub enum Recipients {
 }
 
 fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
-    let asked = [req.count.is_some(), req.emails.is_some(), req.mobiles.is_some()];
+    let asked = [
+        req.count.is_some(),
+        req.emails.is_some(),
+        req.mobiles.is_some(),
+    ];
     match asked.iter().filter(|a| **a).count() {
         0 => {
             return Err(AppError::bad_request(

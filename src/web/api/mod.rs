@@ -6,6 +6,7 @@ mod invitations;
 mod openapi;
 mod opt_outs;
 mod reports;
+mod responses;
 mod surveys;
 mod urgent;
 
@@ -34,8 +35,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/actions/{id}", web::patch().to(concerns::update_action))
             .route("/opt-outs", web::post().to(opt_outs::add))
             .route("/report", web::get().to(reports::all_teams_report))
+            .route(
+                "/fft-return.csv",
+                web::get().to(reports::all_teams_fft_return),
+            )
+            .route(
+                "/fft-submission.csv",
+                web::get().to(reports::fft_submission),
+            )
             .route("/teams/{code}", web::patch().to(urgent::update_team))
             .route("/teams/{code}/urgent", web::get().to(urgent::list))
+            .route("/teams/{code}/responses", web::post().to(responses::enter))
             .route(
                 "/urgent/{id}/acknowledge",
                 web::post().to(urgent::acknowledge),

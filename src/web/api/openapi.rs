@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the API described from the handlers' own annotations and types,
 //! so the description cannot drift from the code without the schema check in CI noticing.
 
-use super::{concerns, invitations, opt_outs, reports, surveys, urgent};
+use super::{concerns, invitations, opt_outs, reports, responses, surveys, urgent};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -39,6 +39,8 @@ impl Modify for ApiKeys {
         concerns::update_action,
         reports::team_report,
         reports::all_teams_report,
+        reports::all_teams_fft_return,
+        reports::fft_submission,
         reports::team_comments,
         reports::team_csv,
         reports::correct_comment,
@@ -46,6 +48,7 @@ impl Modify for ApiKeys {
         urgent::acknowledge,
         urgent::update_team,
         opt_outs::add,
+        responses::enter,
     ),
     modifiers(&ApiKeys)
 )]

@@ -37,8 +37,8 @@ pub struct OptedOut {
 )]
 pub async fn add(user: ApiUser, state: State, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let given: NewOptOut = parse_body(&body)?;
-    let contact =
-        OptOutContact::parse(&given.contact).map_err(|why| AppError::field("contact", format!("contact {why}")))?;
+    let contact = OptOutContact::parse(&given.contact)
+        .map_err(|why| AppError::field("contact", format!("contact {why}")))?;
     let opt_outs = state.opt_outs.clone();
     let actor = user.0.audit_label();
     let added = run_db(&state.pool, move |conn| {

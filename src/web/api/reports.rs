@@ -90,6 +90,101 @@ pub async fn all_teams_report(
     Ok(HttpResponse::Ok().json(report))
 }
 
+/// `GET /api/v1/fft-return.csv`: the monthly FFT return of every team (admins), under the same
+/// release and small-number rules as each team's.
+#[utoipa::path(
+    get,
+    path = "/api/v1/fft-return.csv",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(crate::reports::period::PeriodQuery),
+    responses(
+        (status = 200, description = "One row per team and month", content_type = "text/csv", body = String),
+        (status = 400, description = "The request names the field at fault", body = crate::web::errors::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::web::errors::ErrorBody),
+        (status = 403, description = "Admins only", body = crate::web::errors::ErrorBody),
+    )
+)]
+pub async fn all_teams_fft_return(
+    user: ApiUser,
+    state: State,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !user.0.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let period = query.period()?;
+    let (catalogue, min_n, actor) = (
+        state.catalogue.clone(),
+        state.rules.min_n,
+        user.0.audit_label(),
+    );
+    let org_code = state.settings.org_code.clone();
+    let csv = run_db(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::ExportCsv,
+            None,
+            &format!("file=fft-return.csv from={} to={}", period.from, period.to),
+        )?;
+        Ok::<_, AppError>(export::fft_return_csv(
+            conn,
+            &catalogue,
+            None,
+            &period,
+            min_n,
+            org_code.as_deref(),
+        )?)
+    })
+    .await?;
+    Ok(csv_response("fft-return.csv", csv))
+}
+
+/// `GET /api/v1/fft-submission.csv`: the organisation's true monthly FFT counts by the month
+/// answers arrived, released or not, for NHS England (admins; audited). Counts only, no team.
+#[utoipa::path(
+    get,
+    path = "/api/v1/fft-submission.csv",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(crate::reports::period::PeriodQuery),
+    responses(
+        (status = 200, description = "One row per month", content_type = "text/csv", body = String),
+        (status = 400, description = "The request names the field at fault", body = crate::web::errors::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::web::errors::ErrorBody),
+        (status = 403, description = "Admins only", body = crate::web::errors::ErrorBody),
+    )
+)]
+pub async fn fft_submission(
+    user: ApiUser,
+    state: State,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !user.0.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let period = query.period()?;
+    let actor = user.0.audit_label();
+    let org_code = state.settings.org_code.clone();
+    let csv = run_db(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::ExportSubmission,
+            None,
+            &format!("from={} to={}", period.from, period.to),
+        )?;
+        Ok::<_, AppError>(export::fft_submission_csv(
+            conn,
+            &period,
+            org_code.as_deref(),
+        )?)
+    })
+    .await?;
+    Ok(csv_response("fft-submission.csv", csv))
+}
+
 /// `GET /api/v1/teams/{code}/{file}` for `report.csv`, `answers.csv` and `fft-return.csv`.
 #[utoipa::path(
     get,
@@ -124,6 +219,7 @@ pub async fn team_csv(
         user.0.audit_label(),
     );
     let name = file.clone();
+    let org_code = state.settings.org_code.clone();
     let csv = run_db(&state.pool, move |conn| {
         audit::record(
             conn,
@@ -139,6 +235,7 @@ pub async fn team_csv(
             (&team.id, &team.code),
             period,
             &file,
+            org_code.as_deref(),
         )?
         .ok_or(AppError::NotFound("export"))
     })

@@ -6,9 +6,11 @@ mod info;
 pub mod open_links;
 mod survey;
 mod survey_view;
+mod tablet;
 mod you_said;
 
 pub use info::metrics_body;
+pub use survey_view::form_context;
 
 use super::rate_limit::{Guarded, Limiter};
 use actix_web::web;
@@ -27,6 +29,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
                 .wrap(limiter.middleware(Guarded::SurveyLinks))
                 .route(web::get().to(survey::show))
                 .route(web::post().to(survey::submit)),
+        )
+        .service(
+            web::resource("/k/{token}")
+                .wrap(limiter.middleware(Guarded::Tablets))
+                .route(web::get().to(tablet::show))
+                .route(web::post().to(tablet::submit)),
         )
         .service(
             web::resource("/c/{code}")

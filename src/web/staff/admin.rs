@@ -30,7 +30,23 @@ async fn render(
     values: &HashMap<String, String>,
     errors: &[(&str, String)],
 ) -> Result<HttpResponse, PageError> {
-    let all = run_db_read(&state.pool, teams::all).await?;
+    let (all, tablets) = run_db_read(&state.pool, |conn| {
+        Ok::<_, diesel::result::Error>((teams::all(conn)?, crate::tablets::all(conn)?))
+    })
+    .await?;
+    let tablets: Vec<_> = tablets
+        .iter()
+        .map(|tablet| {
+            let team = all.iter().find(|t| t.id == tablet.team_id);
+            json!({
+                "id": tablet.id,
+                "label": tablet.label,
+                "team": team.map(|t| t.code.clone()),
+                "survey": tablet.survey_slug,
+                "revoked": tablet.revoked,
+            })
+        })
+        .collect();
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let error = |f: &str| {
         errors
@@ -58,6 +74,11 @@ async fn render(
         "title": if errors.is_empty() { "Teams and staff" } else { "Error: Teams and staff" },
         "teams": all,
         "duty": duty,
+        "tablets": tablets,
+        "tablet_surveys": TABLET_SURVEYS,
+        "tablet_label": get("tablet_label"),
+        "tablet_label_error": error("tablet_label"),
+        "tablet_team_error": error("tablet_team"),
         "fallback_email": state.settings.urgent_fallback_email,
         "errors": errors.iter().map(|(f, m)| json!({ "href": format!("#{f}"), "message": m })).collect::<Vec<_>>(),
         "team_code": get("team_code"),
@@ -343,6 +364,96 @@ pub async fn set_duty_contact(
             &actor,
             AuditAction::TeamDutyContact,
             Some(&team.id),
+            "",
+        )?;
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(back())
+}
+
+/// The questionnaires a tablet may offer: those answered by people in the team's care.
+const TABLET_SURVEYS: [&str; 3] = ["service-user", "service-user-easy-read", "carer"];
+
+/// Registers a tablet for a team and shows its link, the only time it exists in clear.
+pub async fn add_tablet(
+    state: State,
+    signed_in: SignedIn,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let label = form.get("tablet_label").trim().to_string();
+    let code = form.get("tablet_team").trim().to_string();
+    let survey = form.get("tablet_survey").to_string();
+    let mut errors: Vec<(&str, String)> = Vec::new();
+    if label.is_empty() || label.chars().count() > 100 {
+        errors.push((
+            "tablet_label",
+            "Name the tablet (for example, where it is), in 100 characters or fewer".into(),
+        ));
+    }
+    let lookup = code.clone();
+    let team = run_db_read(&state.pool, move |conn| teams::find_by_code(conn, &lookup)).await?;
+    if team.is_none() {
+        errors.push((
+            "tablet_team",
+            "Choose the team the tablet belongs to".into(),
+        ));
+    }
+    let survey = TABLET_SURVEYS
+        .iter()
+        .find(|s| **s == survey)
+        .copied()
+        .unwrap_or("service-user");
+    let Some(team) = team.filter(|_| errors.is_empty()) else {
+        return render(&state, &signed_in, &form.0, &errors).await;
+    };
+    let actor = signed_in.user.audit_label();
+    let team_id = team.id.clone();
+    let token = run_db(&state.pool, move |conn| {
+        let token = crate::tablets::register(conn, &team_id, &label, survey)?;
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::TabletAdd,
+            Some(&team_id),
+            &format!("survey={survey}"),
+        )?;
+        Ok::<_, AppError>(token)
+    })
+    .await?;
+    let context = json!({
+        "title": "Tablet registered",
+        "team": team,
+        "link": format!("{}/k/{token}", state.settings.public_url),
+    });
+    Ok(state.page(
+        "pages/tablet_registered",
+        StatusCode::OK,
+        context,
+        &signed_in.chrome(),
+    ))
+}
+
+/// Ends a tablet's link.
+pub async fn revoke_tablet(
+    state: State,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    StaffForm::checked(&signed_in, form)?;
+    let id = id.into_inner();
+    let actor = signed_in.user.audit_label();
+    run_db(&state.pool, move |conn| {
+        let tablet = crate::tablets::revoke(conn, &id)?.ok_or(AppError::NotFound("tablet"))?;
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::TabletRevoke,
+            Some(&tablet.team_id),
             "",
         )?;
         Ok::<_, AppError>(())

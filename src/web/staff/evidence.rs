@@ -377,6 +377,7 @@ pub async fn export_csv(
         signed_in.user.audit_label(),
     );
     let name = which.clone();
+    let org_code = state.settings.org_code.clone();
     let csv = run_db(&state.pool, move |conn| {
         let body = export::team_file(
             conn,
@@ -385,6 +386,7 @@ pub async fn export_csv(
             (&team.id, &team.code),
             period,
             &which,
+            org_code.as_deref(),
         )?
         .ok_or(AppError::NotFound("export"))?;
         audit::record(

@@ -4,8 +4,8 @@
 use super::{StaffForm, team_for};
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
-use crate::error::AppError;
 use crate::contacts::UkMobile;
+use crate::error::AppError;
 use crate::invitations::{
     self, Batch, Channel, InviteContact, InviteEmail, IssuedLink, MAX_BATCH, short_code,
 };

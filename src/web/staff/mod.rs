@@ -4,10 +4,12 @@
 mod admin;
 mod audit_log;
 mod concerns;
+mod discharge_list;
 mod evidence;
 mod home;
 mod invitations;
 mod opt_outs;
+mod responses;
 mod sign_in;
 mod urgent;
 
@@ -72,6 +74,23 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
     )
     .route("/teams/{code}/urgent", web::get().to(urgent::list))
     .route(
+        "/teams/{code}/discharge-list",
+        web::get().to(discharge_list::show),
+    )
+    .route(
+        "/teams/{code}/discharge-list",
+        web::post().to(discharge_list::upload),
+    )
+    .route(
+        "/teams/{code}/discharge-list/send",
+        web::post().to(discharge_list::send),
+    )
+    .route(
+        "/teams/{code}/responses/new",
+        web::get().to(responses::new_form),
+    )
+    .route("/teams/{code}/responses", web::post().to(responses::enter))
+    .route(
         "/urgent/{id}/acknowledge",
         web::post().to(urgent::acknowledge),
     )
@@ -84,6 +103,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
         web::post().to(admin::set_crisis_line),
     )
     .route("/admin/users", web::post().to(admin::add_user))
+    .route("/admin/tablets", web::post().to(admin::add_tablet))
+    .route(
+        "/admin/tablets/{id}/revoke",
+        web::post().to(admin::revoke_tablet),
+    )
     .route(
         "/admin/teams/{code}/duty-contact",
         web::post().to(admin::set_duty_contact),
