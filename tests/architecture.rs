@@ -37,6 +37,11 @@ const FORBIDDEN: &[(&str, &str, &str)] = &[
         "mail sends what the outbox holds; the sender says what it is",
     ),
     ("mail", "responses", "mail never sees what people answered"),
+    (
+        "urgent",
+        "reports",
+        "an urgent comment stays apart from every report and export",
+    ),
 ];
 
 /// Rooms that refer to no other room at all.
@@ -45,6 +50,10 @@ const LEAVES: &[(&str, &str)] = &[
     ("analysis", "report arithmetic takes plain numbers"),
     ("text", "reading free text takes plain strings"),
     ("tokens", "secret tokens are a primitive"),
+    (
+        "contacts",
+        "contact details are checked without storing them",
+    ),
 ];
 
 /// Rooms that must not use the web framework.
@@ -206,6 +215,24 @@ fn the_rooms_named_in_the_rules_exist() {
         assert!(rooms.contains_key(*leaf), "no room {leaf}");
     }
     assert!(rooms.contains_key(PAIRING_ROOM));
+}
+
+#[test]
+fn every_room_is_on_the_code_map() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let rooms = rooms(&root.join("src"));
+    assert!(rooms.len() > 20, "the rooms are really read: {rooms:?}");
+    let missing: Vec<&String> = rooms
+        .keys()
+        .filter(|room| {
+            !map.contains(&format!("| `{room}/`")) && !map.contains(&format!("| `{room}.rs`"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rooms with no row in ARCHITECTURE.md's code map: {missing:?}"
+    );
 }
 
 /// Writes a small source tree for the checker to read.

@@ -36,7 +36,14 @@ struct Personalisation<'a> {
 /// The help line a text can hold: the team's crisis line when it is short enough, else the
 /// national mental-health option of NHS 111.
 const SHORT_HELP: &str = "NHS 111, option 2";
-const SHORT_HELP_MAX: usize = 60;
+const SHORT_HELP_MAX: usize = 30;
+
+/// The text the README recommends for the Notify invitation template: with a 40-character team
+/// name, a 38-character `PUBLIC_URL`, a Welsh link and the longest help line it stays under 300
+/// characters, two SMS fragments (tested below).
+pub const RECOMMENDED_SMS_TEMPLATE: &str = "((team)) would value your feedback on the care you had. \
+     It takes 3 minutes: ((link)) (open until ((expires_on))). Need help now? Call ((help)). \
+     Reply STOP to stop these texts.";
 
 /// Invitation letters for a service at `public_url`.
 pub struct InvitationLetters {
@@ -182,4 +189,35 @@ fn erase_contact(invitation_id: String) -> Followup {
             .execute(conn)
             .map(|_| ())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recommended_text_stays_under_300_characters_at_its_longest_and_is_the_readmes() {
+        let longest = RECOMMENDED_SMS_TEMPLATE
+            .replace("((team))", &"T".repeat(40))
+            .replace(
+                "((link))",
+                &format!(
+                    "https://feedback.northern-trust.nhs.uk/c/{}?lang=cy",
+                    short_code::generate()
+                ),
+            )
+            .replace("((expires_on))", "28 September 2026")
+            .replace("((help))", &"H".repeat(SHORT_HELP_MAX));
+        assert!(!longest.contains("(("), "every placeholder is personalised");
+        assert!(
+            longest.chars().count() < 300,
+            "{} characters",
+            longest.chars().count()
+        );
+        assert!(SHORT_HELP.len() <= SHORT_HELP_MAX);
+        assert!(
+            include_str!("../../README.md").contains(RECOMMENDED_SMS_TEMPLATE),
+            "the README recommends this text, word for word"
+        );
+    }
 }

@@ -119,10 +119,16 @@ const MAX_PAGES: usize = 50;
 impl Notify {
     /// A client for the API at `base_url` (Notify's own, or a fake in tests).
     pub fn new(base_url: &str, key: NotifyKey) -> anyhow::Result<Self> {
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .build()
-            .map_err(|e| anyhow::anyhow!("the HTTP client for GOV.UK Notify: {e}"))?;
+        // The blocking client starts a runtime of its own, which may not be done from inside
+        // another (the server's, at start-up): so it is built on a thread of its own.
+        let client = std::thread::spawn(|| {
+            reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(15))
+                .build()
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("the HTTP client for GOV.UK Notify could not start"))?
+        .map_err(|e| anyhow::anyhow!("the HTTP client for GOV.UK Notify: {e}"))?;
         Ok(Notify {
             base_url: base_url.trim_end_matches('/').to_string(),
             key,

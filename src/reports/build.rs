@@ -221,7 +221,21 @@ fn to_u32(n: i64) -> u32 {
 }
 
 /// The channels responses are counted by, in report order.
-const CHANNELS: [&str; 3] = ["email", "printed", "other"];
+/// The ways a response can come: by a link (texted, emailed, printed or handed over), or
+/// collected without one (a tablet at the team's base, a paper form, a telephone call).
+const CHANNELS: [&str; 7] = [
+    "sms",
+    "email",
+    "printed",
+    "other",
+    "tablet",
+    "paper",
+    "telephone",
+];
+
+/// The channels of responses that answer an invitation, and so count towards the response
+/// rate; a tablet, paper or telephone response was never invited.
+const INVITED_CHANNELS: [&str; 4] = ["sms", "email", "printed", "other"];
 
 /// Builds the report from loaded totals, one section at a time, each from the shown cells of
 /// the one protected table (see `protection`) and nothing else.
@@ -234,11 +248,16 @@ pub fn build(inputs: &Inputs<'_>, everything: &Loaded) -> Report {
     let criteria = criteria_section(inputs, &answers, &responses);
     let (fft, fft_trend) = fft_section(&answers, min_n);
     let (sentiment, sentiment_by_month) = sentiment_section(loaded, min_n);
-    let total_responses: u32 = loaded.responses.iter().map(|r| to_u32(r.count)).sum();
-    let response_rate_pct = (responses.total.is_some() && total_responses >= min_n)
+    let invited_responses: u32 = loaded
+        .responses
+        .iter()
+        .filter(|r| INVITED_CHANNELS.contains(&r.channel.as_str()))
+        .map(|r| to_u32(r.count))
+        .sum();
+    let response_rate_pct = (responses.total.is_some() && invited_responses >= min_n)
         .then_some(loaded.invitations)
         .filter(|issued| *issued > 0)
-        .map(|issued| agreement::pct_1dp(100.0 * f64::from(total_responses) / issued as f64));
+        .map(|issued| agreement::pct_1dp(100.0 * f64::from(invited_responses) / issued as f64));
     Report {
         team: inputs.team.clone(),
         period: inputs.period,

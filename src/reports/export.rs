@@ -249,6 +249,7 @@ pub fn answers_csv(
             answers::value,
         ))
         .load(conn)?;
+    let channels_shown = cells_with_every_channel_large(conn, team_id, period, min_n)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "team",
@@ -271,11 +272,16 @@ pub fn answers_csv(
         let question = version
             .as_ref()
             .and_then(|v| v.survey.question(&question_id));
+        let channel = if channels_shown.contains(&(month.clone(), group.clone())) {
+            channel.as_str()
+        } else {
+            ""
+        };
         w.write_record([
             team.as_str(),
             &month,
             &group,
-            &channel,
+            channel,
             version
                 .as_ref()
                 .map(|v| v.survey.slug.as_str())
@@ -291,6 +297,47 @@ pub fn answers_csv(
         ])?;
     }
     finish(w)
+}
+
+/// The months and groups of a team in which every channel answered by has at least `min_n`
+/// responses. Elsewhere `answers.csv` leaves the channel blank: one paper form, tablet visit or
+/// telephone call in a month would otherwise mark out one person's whole set of answers to
+/// whoever keyed it in or handed the tablet over.
+fn cells_with_every_channel_large(
+    conn: &mut DbConnection,
+    team_id: &str,
+    period: &Period,
+    min_n: u32,
+) -> QueryResult<std::collections::BTreeSet<(String, String)>> {
+    let counts: Vec<(chrono::NaiveDate, String, String, i64)> = responses::table
+        .filter(responses::team_id.eq(team_id))
+        .filter(responses::received_on.between(period.from, period.to))
+        .group_by((
+            responses::received_on,
+            responses::respondent,
+            responses::channel,
+        ))
+        .select((
+            responses::received_on,
+            responses::respondent,
+            responses::channel,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    let mut by_cell: BTreeMap<(String, String), BTreeMap<String, i64>> = BTreeMap::new();
+    for (day, group, channel, count) in counts {
+        let month = day.format("%Y-%m").to_string();
+        *by_cell
+            .entry((month, group))
+            .or_default()
+            .entry(channel)
+            .or_default() += count;
+    }
+    Ok(by_cell
+        .into_iter()
+        .filter(|(_, channels)| channels.values().all(|n| *n >= i64::from(min_n)))
+        .map(|(cell, _)| cell)
+        .collect())
 }
 
 /// Answers of one value to one question, from one team's group in one month.

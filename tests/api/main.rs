@@ -5,9 +5,11 @@
 mod anonymity;
 mod bad_input;
 mod cli;
+mod collection_modes;
 mod concerns;
 mod concurrency;
 mod email;
+mod fake_notify;
 mod faults;
 mod files;
 mod health;
@@ -23,5 +25,6 @@ mod role_matrix;
 mod several_servers;
 mod staff_pages;
 mod survey_journey;
+mod texts;
 mod urgent;
 mod welsh;

@@ -477,7 +477,7 @@ async fn the_fft_return_and_the_tidy_answers_export_hold_no_identifiers() {
         .unwrap();
     assert!(
         fft.lines()
-            .any(|l| l == format!("NORTH,{month},1,2,0,1,1,0,5,0,0,0,0,5,0,false")),
+            .any(|l| l == format!(",NORTH,{month},1,2,0,1,1,0,5,0,5,0,0,0,0,false")),
         "{fft}"
     );
     let answers = app

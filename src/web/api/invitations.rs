@@ -63,9 +63,14 @@ pub enum Issued {
     },
     Emails {
         queued: usize,
-        /// Addresses on the opt-out list: not sent, and not named.
+        /// Addresses on the opt-out list: not sent, and not named (left out when none).
+        #[serde(skip_serializing_if = "is_zero")]
         opted_out: usize,
     },
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What an issue request asks for, checked.
