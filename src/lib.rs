@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod protection;
 pub mod reports;
 pub mod responses;
+pub mod rounds;
 pub mod staff;
 pub mod startup;
 pub mod submissions;

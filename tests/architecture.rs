@@ -37,6 +37,11 @@ const FORBIDDEN: &[(&str, &str, &str)] = &[
         "mail sends what the outbox holds; the sender says what it is",
     ),
     ("mail", "responses", "mail never sees what people answered"),
+    (
+        "rounds",
+        "responses",
+        "a round issues links; what was answered stays apart from who was asked",
+    ),
 ];
 
 /// Rooms that refer to no other room at all.

@@ -51,11 +51,26 @@ pub enum AuditAction {
     UrgentAcknowledge,
     /// A team's duty contact for urgent comments changed.
     TeamDutyContact,
+    /// An account was disabled: its sessions ended and its keys were revoked.
+    UserDisable,
+    /// A disabled account was enabled again.
+    UserEnable,
+    /// A user's role in a team was taken away.
+    UserRemoveRole,
+    /// An address's failed sign-ins were cleared by an admin.
+    UserUnlock,
+    /// An API key was revoked.
+    ApiKeyRevoke,
+    /// A survey round of the staff or partner questionnaire was opened (the detail says how
+    /// many links).
+    RoundOpen,
+    /// A team's staff size or partner list size changed.
+    TeamRoundSizes,
 }
 
 impl AuditAction {
     /// Every kind, for filters and tests.
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -77,6 +92,13 @@ impl AuditAction {
         AuditAction::UrgentView,
         AuditAction::UrgentAcknowledge,
         AuditAction::TeamDutyContact,
+        AuditAction::UserDisable,
+        AuditAction::UserEnable,
+        AuditAction::UserRemoveRole,
+        AuditAction::UserUnlock,
+        AuditAction::ApiKeyRevoke,
+        AuditAction::RoundOpen,
+        AuditAction::TeamRoundSizes,
     ];
 
     /// The stored spelling.
@@ -103,6 +125,13 @@ impl AuditAction {
             AuditAction::UrgentView => "urgent.view",
             AuditAction::UrgentAcknowledge => "urgent.acknowledge",
             AuditAction::TeamDutyContact => "team.duty_contact",
+            AuditAction::UserDisable => "user.disable",
+            AuditAction::UserEnable => "user.enable",
+            AuditAction::UserRemoveRole => "user.remove_role",
+            AuditAction::UserUnlock => "user.unlock",
+            AuditAction::ApiKeyRevoke => "api_key.revoke",
+            AuditAction::RoundOpen => "round.open",
+            AuditAction::TeamRoundSizes => "team.round_sizes",
         }
     }
 

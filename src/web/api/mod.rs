@@ -5,6 +5,7 @@ mod concerns;
 mod invitations;
 mod openapi;
 mod reports;
+mod rounds;
 mod surveys;
 mod urgent;
 
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/teams/{code}/invitations",
                 web::post().to(invitations::issue),
             )
+            .route("/teams/{code}/rounds", web::post().to(rounds::open))
             .route("/teams/{code}/concerns", web::get().to(concerns::list))
             .route("/teams/{code}/concerns", web::post().to(concerns::create))
             .route(
