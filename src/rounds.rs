@@ -7,7 +7,7 @@
 //! (`INVITATION_EXPIRY_DAYS`), whichever comes first.
 
 use crate::db::DbConnection;
-use crate::db::schema::{invitations, survey_rounds};
+use crate::db::schema::survey_rounds;
 use crate::invitations::{self, Batch, Channel, IssuedLink};
 use crate::surveys::SurveyVersion;
 use crate::surveys::definition::Respondent;
@@ -123,10 +123,11 @@ fn open_round(
 
 /// Links of a round not yet used and not expired.
 fn waiting_links(conn: &mut DbConnection, batch_id: &str, today: NaiveDate) -> QueryResult<i64> {
-    invitations::table
-        .filter(invitations::batch_id.eq(batch_id))
-        .filter(invitations::used.eq(false))
-        .filter(invitations::expires_on.ge(today))
+    use crate::db::schema::invitations as links;
+    links::table
+        .filter(links::batch_id.eq(batch_id))
+        .filter(links::used.eq(false))
+        .filter(links::expires_on.ge(today))
         .count()
         .get_result(conn)
 }

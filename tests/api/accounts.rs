@@ -335,11 +335,14 @@ async fn failed_sign_ins_are_forgotten_a_day_after_the_last_one() {
     sign_in_from(&app, "127.0.0.1", MANAGER, "wrong guess!!!").await;
     let mut conn = app.conn();
     assert_eq!(crt_feedback::staff::sign_in::forget_old(&mut conn).unwrap(), 0);
+    let counting: i64 = login_throttle::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(counting, 2, "one row for each address, with or without an account");
     diesel::update(login_throttle::table)
         .set(login_throttle::last_failed_at.eq(crt_feedback::db::now() - chrono::TimeDelta::hours(25)))
         .execute(&mut conn)
         .unwrap();
-    assert_eq!(crt_feedback::staff::sign_in::forget_old(&mut conn).unwrap(), 2);
+    // The scheduled job may get there first; either way they go.
+    crt_feedback::staff::sign_in::forget_old(&mut conn).unwrap();
     let stored: Vec<String> = login_throttle::table
         .select(login_throttle::email_hash)
         .load(&mut conn)
