@@ -622,7 +622,10 @@ mod tests {
         let s = with(&[("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32")]).unwrap();
         assert!(s.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
         assert!(s.trusted_proxies.contains("192.0.2.7".parse().unwrap()));
-        assert!(s.trusted_proxies.contains("::ffff:192.0.2.7".parse().unwrap()));
+        assert!(
+            s.trusted_proxies
+                .contains("::ffff:192.0.2.7".parse().unwrap())
+        );
         assert!(s.trusted_proxies.contains("2001:db8::1".parse().unwrap()));
         assert!(!s.trusted_proxies.contains("192.0.2.8".parse().unwrap()));
         let err = with(&[("TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")]).unwrap_err();

@@ -57,11 +57,15 @@ impl Refusal {
         match self {
             Refusal::NotARoundQuestionnaire => (
                 "survey",
-                format!("`{slug}` is a discharge questionnaire: issue it as invitations, not as a round"),
+                format!(
+                    "`{slug}` is a discharge questionnaire: issue it as invitations, not as a round"
+                ),
             ),
             Refusal::SizeNotSet { setting } => (
                 "count",
-                format!("the team's {setting} is not set yet; an admin sets it (crt-feedback team set, the admin page, or PATCH /api/v1/teams/{{code}})"),
+                format!(
+                    "the team's {setting} is not set yet; an admin sets it (crt-feedback team set, the admin page, or PATCH /api/v1/teams/{{code}})"
+                ),
             ),
             Refusal::OverSize { setting, size } => (
                 "count",
@@ -69,7 +73,9 @@ impl Refusal {
             ),
             Refusal::AlreadyOpen { closes_on } => (
                 "survey",
-                format!("a round of `{slug}` is already open for this team until {closes_on}; a new one can start when everyone has answered or its links expire"),
+                format!(
+                    "a round of `{slug}` is already open for this team until {closes_on}; a new one can start when everyone has answered or its links expire"
+                ),
             ),
         }
     }
@@ -164,8 +170,7 @@ pub fn open(
         survey_version_id: &request.version.id,
         expiry_days: request.expiry_days,
     };
-    let (batch_id, links) =
-        invitations::issue_links(conn, &batch, Channel::Other, request.count)?;
+    let (batch_id, links) = invitations::issue_links(conn, &batch, Channel::Other, request.count)?;
     let id = uuid::Uuid::new_v4().to_string();
     let closes_on = today + TimeDelta::days(i64::from(request.expiry_days));
     diesel::insert_into(survey_rounds::table)

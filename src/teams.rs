@@ -179,11 +179,18 @@ pub fn set_round_sizes(
 }
 
 /// The audit detail of a change of round sizes: numbers only.
-pub fn round_sizes_detail(staff_size: Option<Option<i32>>, partners: Option<Option<i32>>) -> String {
+pub fn round_sizes_detail(
+    staff_size: Option<Option<i32>>,
+    partners: Option<Option<i32>>,
+) -> String {
     let part = |n: Option<Option<i32>>| match n {
         None => "unchanged".to_string(),
         Some(None) => "cleared".to_string(),
         Some(Some(n)) => n.to_string(),
     };
-    format!("staff_size={} partners={}", part(staff_size), part(partners))
+    format!(
+        "staff_size={} partners={}",
+        part(staff_size),
+        part(partners)
+    )
 }

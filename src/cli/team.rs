@@ -101,7 +101,8 @@ pub fn run(command: TeamCommand, settings: &Settings) -> anyhow::Result<()> {
                     &teams::round_sizes_detail(staff_size, partners),
                 )?;
                 let team = super::team_by_code(&mut conn, &code)?;
-                let shown = |n: Option<i32>| n.map_or_else(|| "not set".to_string(), |n| n.to_string());
+                let shown =
+                    |n: Option<i32>| n.map_or_else(|| "not set".to_string(), |n| n.to_string());
                 println!(
                     "survey rounds for {}: staff size {}, partners {}",
                     team.code,
@@ -144,4 +145,3 @@ pub fn run(command: TeamCommand, settings: &Settings) -> anyhow::Result<()> {
         }
     }
 }
-

@@ -86,7 +86,10 @@ fn disable(email: &str, settings: &Settings) -> anyhow::Result<()> {
             done.keys_revoked
         );
     } else {
-        println!("user was already disabled; {} API key(s) revoked", done.keys_revoked);
+        println!(
+            "user was already disabled; {} API key(s) revoked",
+            done.keys_revoked
+        );
     }
     Ok(())
 }
@@ -95,7 +98,13 @@ fn enable(email: &str, settings: &Settings) -> anyhow::Result<()> {
     let (mut conn, id) = account(email, settings)?;
     let changed = crate::db::write_transaction(&mut conn, |conn| {
         let changed = staff::offboarding::enable(conn, &id)?;
-        audit::record(conn, "cli", AuditAction::UserEnable, None, &format!("user={id}"))?;
+        audit::record(
+            conn,
+            "cli",
+            AuditAction::UserEnable,
+            None,
+            &format!("user={id}"),
+        )?;
         Ok::<_, anyhow::Error>(changed)
     })?;
     println!(

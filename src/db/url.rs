@@ -23,7 +23,9 @@ pub enum DatabaseUrlError {
     EmptyPath,
     #[error("is not a valid PostgreSQL URL: missing host or database")]
     MalformedPostgres,
-    #[error("is not a valid PostgreSQL URL ({0}); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE")]
+    #[error(
+        "is not a valid PostgreSQL URL ({0}); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+    )]
     UnreadablePostgres(String),
 }
 

@@ -111,10 +111,8 @@ const JOBS: &[Job] = &[
                 conn,
                 today - TimeDelta::days(2),
             )?;
-            let windows = crate::db::counters::forget_before(
-                conn,
-                crate::db::now() - TimeDelta::hours(1),
-            )?;
+            let windows =
+                crate::db::counters::forget_before(conn, crate::db::now() - TimeDelta::hours(1))?;
             Ok(sign_ins + counts + windows)
         },
     },

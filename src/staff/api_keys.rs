@@ -29,7 +29,9 @@ impl NewKey {
     pub fn parse_name(raw: &str) -> Result<Option<String>, String> {
         let name = raw.trim();
         if name.chars().count() > MAX_NAME_CHARS {
-            return Err(format!("a key's name must be {MAX_NAME_CHARS} characters or fewer"));
+            return Err(format!(
+                "a key's name must be {MAX_NAME_CHARS} characters or fewer"
+            ));
         }
         Ok((!name.is_empty()).then(|| name.to_string()))
     }
@@ -53,7 +55,11 @@ pub fn create(conn: &mut DbConnection, user_id: &str) -> QueryResult<String> {
 }
 
 /// Creates a key with a name and an expiry.
-pub fn create_with(conn: &mut DbConnection, user_id: &str, new: &NewKey) -> QueryResult<CreatedKey> {
+pub fn create_with(
+    conn: &mut DbConnection,
+    user_id: &str,
+    new: &NewKey,
+) -> QueryResult<CreatedKey> {
     let key = format!("crt_{}", tokens::random_token());
     let id = uuid::Uuid::new_v4().to_string();
     let now = crate::db::now();

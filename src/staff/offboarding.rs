@@ -18,16 +18,12 @@ pub struct Disabled {
 /// Disables an account: it cannot sign in, its sessions end (the session epoch moves on) and
 /// its API keys are revoked (enabling it again does not bring them back).
 pub fn disable(conn: &mut DbConnection, user_id: &str) -> QueryResult<Disabled> {
-    let was_enabled = diesel::update(
-        users::table
-            .find(user_id)
-            .filter(users::disabled.eq(false)),
-    )
-    .set((
-        users::disabled.eq(true),
-        users::session_epoch.eq(users::session_epoch + 1),
-    ))
-    .execute(conn)?
+    let was_enabled = diesel::update(users::table.find(user_id).filter(users::disabled.eq(false)))
+        .set((
+            users::disabled.eq(true),
+            users::session_epoch.eq(users::session_epoch + 1),
+        ))
+        .execute(conn)?
         == 1;
     let keys_revoked = api_keys::revoke_all_for_user(conn, user_id)?;
     Ok(Disabled {

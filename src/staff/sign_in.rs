@@ -80,10 +80,7 @@ struct Counted {
     blocked_until: Option<NaiveDateTime>,
 }
 
-fn pair(
-    email: &str,
-    client: &str,
-) -> diesel::dsl::Find<login_throttle::table, (String, String)> {
+fn pair(email: &str, client: &str) -> diesel::dsl::Find<login_throttle::table, (String, String)> {
     login_throttle::table.find((email_key(email), client_key(client)))
 }
 

@@ -84,7 +84,9 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
             unknown += 1;
             continue;
         }
-        if given.insert(name.as_str(), value.as_str()).is_some() && !repeated.contains(&name.as_str()) {
+        if given.insert(name.as_str(), value.as_str()).is_some()
+            && !repeated.contains(&name.as_str())
+        {
             repeated.push(name.as_str());
             errors.push(FieldError::new(
                 name,
@@ -271,7 +273,11 @@ mod tests {
             fields.push(("fft".into(), "2".into()));
         }
         let errors = parse(&s, &fields).unwrap_err();
-        assert_eq!(errors.len(), 2, "one error for the unknown fields, one for the repeats");
+        assert_eq!(
+            errors.len(),
+            2,
+            "one error for the unknown fields, one for the repeats"
+        );
         assert_eq!(errors[0].count, Some(60_000));
         assert!(errors[0].message.contains("60000"));
         let mut fields = full_answers(&s);

@@ -72,7 +72,10 @@ pub async fn body_deadline(
         .app_data::<crate::web::State>()
         .map_or(10, |state| state.settings.body_timeout_seconds);
     if !has_body(&req) {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
     let expired = Rc::new(Cell::new(false));
     let stream = Deadline {

@@ -13,7 +13,11 @@ const MAX_HOPS: usize = 32;
 
 /// The client as a short key: an IPv4 address, an IPv6 /64 network (one household or phone
 /// usually has a whole /64), or what a trusted proxy wrote when it is not an address.
-pub fn client_key(peer: Option<SocketAddr>, headers: &HeaderMap, trusted: &TrustedProxies) -> String {
+pub fn client_key(
+    peer: Option<SocketAddr>,
+    headers: &HeaderMap,
+    trusted: &TrustedProxies,
+) -> String {
     let Some(peer) = peer.map(|p| p.ip().to_canonical()) else {
         return "unknown".into();
     };
@@ -115,22 +119,37 @@ mod tests {
         let h = headers(&[("x-forwarded-for", "203.0.113.9")]);
         assert_eq!(client_key(peer("198.51.100.1"), &h, &none), "198.51.100.1");
         let trusted = TrustedProxies::parse("10.0.0.0/8").unwrap();
-        assert_eq!(client_key(peer("198.51.100.1"), &h, &trusted), "198.51.100.1");
+        assert_eq!(
+            client_key(peer("198.51.100.1"), &h, &trusted),
+            "198.51.100.1"
+        );
     }
 
     #[test]
     fn behind_a_trusted_proxy_the_right_most_untrusted_entry_is_the_client() {
         let trusted = TrustedProxies::parse("10.0.0.0/8, 127.0.0.1").unwrap();
         let spoofed = headers(&[("x-forwarded-for", "1.1.1.1, 203.0.113.9, 10.0.0.2")]);
-        assert_eq!(client_key(peer("127.0.0.1"), &spoofed, &trusted), "203.0.113.9");
+        assert_eq!(
+            client_key(peer("127.0.0.1"), &spoofed, &trusted),
+            "203.0.113.9"
+        );
         let two_headers = headers(&[
             ("x-forwarded-for", "1.1.1.1"),
             ("x-forwarded-for", "203.0.113.9:5555"),
         ]);
-        assert_eq!(client_key(peer("10.0.0.1"), &two_headers, &trusted), "203.0.113.9");
+        assert_eq!(
+            client_key(peer("10.0.0.1"), &two_headers, &trusted),
+            "203.0.113.9"
+        );
         let all_trusted = headers(&[("x-forwarded-for", "10.0.0.3, 10.0.0.2")]);
-        assert_eq!(client_key(peer("10.0.0.1"), &all_trusted, &trusted), "10.0.0.3");
-        assert_eq!(client_key(peer("10.0.0.1"), &headers(&[]), &trusted), "10.0.0.1");
+        assert_eq!(
+            client_key(peer("10.0.0.1"), &all_trusted, &trusted),
+            "10.0.0.3"
+        );
+        assert_eq!(
+            client_key(peer("10.0.0.1"), &headers(&[]), &trusted),
+            "10.0.0.1"
+        );
     }
 
     #[test]
@@ -140,9 +159,15 @@ mod tests {
             "forwarded",
             "for=192.0.2.60;proto=http;by=203.0.113.43, for=\"[2001:db8:cafe::17]:4711\"",
         )]);
-        assert_eq!(client_key(peer("127.0.0.1"), &h, &trusted), "2001:db8:cafe::/64");
+        assert_eq!(
+            client_key(peer("127.0.0.1"), &h, &trusted),
+            "2001:db8:cafe::/64"
+        );
         let hidden = headers(&[("forwarded", "for=_hidden")]);
-        assert_eq!(client_key(peer("127.0.0.1"), &hidden, &trusted), "opaque:_hidden");
+        assert_eq!(
+            client_key(peer("127.0.0.1"), &hidden, &trusted),
+            "opaque:_hidden"
+        );
     }
 
     #[test]

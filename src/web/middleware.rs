@@ -63,7 +63,11 @@ pub async fn security_headers(
     if https {
         // A year, renewed with every response; not for subdomains, which the Trust may serve
         // otherwise.
-        set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        );
     }
     Ok(res)
 }

@@ -4,8 +4,8 @@
 pub mod api;
 pub mod blocking;
 pub mod body_deadline;
-pub mod client_address;
 pub mod charts;
+pub mod client_address;
 pub mod errors;
 pub mod form;
 pub mod lang;

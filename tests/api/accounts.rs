@@ -147,7 +147,12 @@ async fn a_disabled_users_key_and_sessions_stop_and_enabling_again_does_not_revi
     let (app, key) = team_with_admin(&[]).await;
     let (manager, _) = app.signed_in_browser(MANAGER).await;
     assert_eq!(
-        manager.get(app.url("/staff")).send().await.unwrap().status(),
+        manager
+            .get(app.url("/staff"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         200
     );
     let (admin, csrf) = app.signed_in_browser(ADMIN).await;
@@ -161,7 +166,12 @@ async fn a_disabled_users_key_and_sessions_stop_and_enabling_again_does_not_revi
     assert_eq!(res.status(), 303);
     assert_eq!(status_with_key(&app, &key).await, 401);
     assert_eq!(
-        manager.get(app.url("/staff")).send().await.unwrap().status(),
+        manager
+            .get(app.url("/staff"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         401,
         "the open session ended"
     );
@@ -179,7 +189,12 @@ async fn a_disabled_users_key_and_sessions_stop_and_enabling_again_does_not_revi
         .await
         .unwrap();
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains("You cannot disable your own account"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("You cannot disable your own account")
+    );
 
     let res = admin
         .post(app.url(&format!("/staff/admin/users/{id}/enable")))
@@ -217,9 +232,17 @@ async fn a_password_reset_revokes_the_users_keys_but_saving_the_same_password_do
         }
     };
     assert_eq!(save(PASSWORD).await, 303);
-    assert_eq!(status_with_key(&app, &key).await, 200, "same password: no reset");
+    assert_eq!(
+        status_with_key(&app, &key).await,
+        200,
+        "same password: no reset"
+    );
     assert_eq!(save("a brand new password").await, 303);
-    assert_eq!(status_with_key(&app, &key).await, 401, "a reset revokes keys");
+    assert_eq!(
+        status_with_key(&app, &key).await,
+        401,
+        "a reset revokes keys"
+    );
 }
 
 #[actix_web::test]
@@ -302,9 +325,18 @@ async fn five_failures_from_one_client_do_not_keep_the_manager_out_from_another_
 #[actix_web::test]
 async fn without_trusted_proxies_a_forwarded_header_cannot_dodge_the_wait() {
     let (app, _) = team_with_admin(&[("LOGIN_MAX_FAILURES", "2")]).await;
-    assert_eq!(sign_in_from(&app, "192.0.2.1", MANAGER, "wrong guess one").await, 401);
-    assert_eq!(sign_in_from(&app, "192.0.2.2", MANAGER, "wrong guess two").await, 429);
-    assert_eq!(sign_in_from(&app, "192.0.2.3", MANAGER, PASSWORD).await, 429);
+    assert_eq!(
+        sign_in_from(&app, "192.0.2.1", MANAGER, "wrong guess one").await,
+        401
+    );
+    assert_eq!(
+        sign_in_from(&app, "192.0.2.2", MANAGER, "wrong guess two").await,
+        429
+    );
+    assert_eq!(
+        sign_in_from(&app, "192.0.2.3", MANAGER, PASSWORD).await,
+        429
+    );
 }
 
 #[actix_web::test]
@@ -317,15 +349,24 @@ async fn a_campaign_from_many_clients_slows_every_failing_client_but_not_the_rig
     // Four clients fail twice each: eight failures, four times the limit.
     for n in 1..=4 {
         let client = format!("203.0.113.{n}");
-        assert_eq!(sign_in_from(&app, &client, MANAGER, "wrong guess!!!").await, 401);
-        assert_eq!(sign_in_from(&app, &client, MANAGER, "wrong guess!!!").await, 429);
+        assert_eq!(
+            sign_in_from(&app, &client, MANAGER, "wrong guess!!!").await,
+            401
+        );
+        assert_eq!(
+            sign_in_from(&app, &client, MANAGER, "wrong guess!!!").await,
+            429
+        );
     }
     assert_eq!(
         sign_in_from(&app, "203.0.113.5", MANAGER, "wrong guess!!!").await,
         429,
         "a new client waits after its first failure"
     );
-    assert_eq!(sign_in_from(&app, "198.51.100.9", MANAGER, PASSWORD).await, 303);
+    assert_eq!(
+        sign_in_from(&app, "198.51.100.9", MANAGER, PASSWORD).await,
+        303
+    );
 }
 
 #[actix_web::test]
@@ -334,11 +375,20 @@ async fn failed_sign_ins_are_forgotten_a_day_after_the_last_one() {
     sign_in_from(&app, "127.0.0.1", "nobody@example.org", "wrong guess!!!").await;
     sign_in_from(&app, "127.0.0.1", MANAGER, "wrong guess!!!").await;
     let mut conn = app.conn();
-    assert_eq!(crt_feedback::staff::sign_in::forget_old(&mut conn).unwrap(), 0);
+    assert_eq!(
+        crt_feedback::staff::sign_in::forget_old(&mut conn).unwrap(),
+        0
+    );
     let counting: i64 = login_throttle::table.count().get_result(&mut conn).unwrap();
-    assert_eq!(counting, 2, "one row for each address, with or without an account");
+    assert_eq!(
+        counting, 2,
+        "one row for each address, with or without an account"
+    );
     diesel::update(login_throttle::table)
-        .set(login_throttle::last_failed_at.eq(crt_feedback::db::now() - chrono::TimeDelta::hours(25)))
+        .set(
+            login_throttle::last_failed_at
+                .eq(crt_feedback::db::now() - chrono::TimeDelta::hours(25)),
+        )
         .execute(&mut conn)
         .unwrap();
     // The scheduled job may get there first; either way they go.

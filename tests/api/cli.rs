@@ -205,44 +205,107 @@ fn offboarding_commands_list_revoke_disable_enable_remove_roles_and_unlock() {
     ok(&["team", "add", "NORTH", "--name", "North"], None);
     ok(&["team", "add", "SOUTH", "--name", "South"], None);
     ok(
-        &["user", "add", "m@example.org", "--role", "manager", "--team", "NORTH", "--team", "SOUTH"],
+        &[
+            "user",
+            "add",
+            "m@example.org",
+            "--role",
+            "manager",
+            "--team",
+            "NORTH",
+            "--team",
+            "SOUTH",
+        ],
         Some("a long enough password\n"),
     );
     let created = ok(
-        &["api-key", "create", "m@example.org", "--name", "report script", "--expires-days", "30"],
+        &[
+            "api-key",
+            "create",
+            "m@example.org",
+            "--name",
+            "report script",
+            "--expires-days",
+            "30",
+        ],
         None,
     );
     let key = created.trim().lines().last().unwrap().to_string();
     assert!(key.starts_with("crt_"), "{created}");
-    let too_long = run(&["api-key", "create", "m@example.org", "--expires-days", "400"], &env, None);
+    let too_long = run(
+        &[
+            "api-key",
+            "create",
+            "m@example.org",
+            "--expires-days",
+            "400",
+        ],
+        &env,
+        None,
+    );
     assert!(!too_long.status.success());
-    assert!(stderr(&too_long).contains("API_KEY_MAX_DAYS"), "{}", stderr(&too_long));
+    assert!(
+        stderr(&too_long).contains("API_KEY_MAX_DAYS"),
+        "{}",
+        stderr(&too_long)
+    );
 
     let listed = ok(&["api-key", "list", "m@example.org"], None);
     assert!(!listed.contains(&key), "a list never shows a key");
-    let row = listed.lines().find(|l| l.contains("report script")).unwrap();
+    let row = listed
+        .lines()
+        .find(|l| l.contains("report script"))
+        .unwrap();
     let columns: Vec<&str> = row.split('\t').collect();
     let id = columns[0].to_string();
     assert_eq!(columns[1], "m@example.org");
     assert_eq!(columns[4], "never", "not used yet");
     assert_eq!(columns[6], "active");
     let expires = chrono::NaiveDate::parse_from_str(columns[5], "%Y-%m-%d").unwrap();
-    assert_eq!(expires, chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30));
+    assert_eq!(
+        expires,
+        chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30)
+    );
 
     assert!(ok(&["api-key", "revoke", &id], None).contains("revoked"));
     assert!(ok(&["api-key", "list"], None).contains("revoked"));
-    assert!(!run(&["api-key", "revoke", "no-such-id"], &env, None).status.success());
+    assert!(
+        !run(&["api-key", "revoke", "no-such-id"], &env, None)
+            .status
+            .success()
+    );
 
-    ok(&["user", "remove-role", "m@example.org", "--team", "NORTH"], None);
-    let again = run(&["user", "remove-role", "m@example.org", "--team", "NORTH"], &env, None);
+    ok(
+        &["user", "remove-role", "m@example.org", "--team", "NORTH"],
+        None,
+    );
+    let again = run(
+        &["user", "remove-role", "m@example.org", "--team", "NORTH"],
+        &env,
+        None,
+    );
     assert!(!again.status.success(), "no role left to remove");
     ok(&["api-key", "create", "m@example.org"], None);
     assert!(ok(&["user", "disable", "m@example.org"], None).contains("1 API key(s) revoked"));
     ok(&["user", "enable", "m@example.org"], None);
     ok(&["user", "unlock", "m@example.org"], None);
     ok(&["user", "unlock", "nobody@example.org"], None);
-    let sizes = ok(&["team", "set", "NORTH", "--staff-size", "12", "--partners", "4"], None);
-    assert!(sizes.contains("staff size 12") && sizes.contains("partners 4"), "{sizes}");
+    let sizes = ok(
+        &[
+            "team",
+            "set",
+            "NORTH",
+            "--staff-size",
+            "12",
+            "--partners",
+            "4",
+        ],
+        None,
+    );
+    assert!(
+        sizes.contains("staff size 12") && sizes.contains("partners 4"),
+        "{sizes}"
+    );
     let bad = run(&["team", "set", "NORTH", "--staff-size", "0"], &env, None);
     assert!(!bad.status.success());
 }
@@ -250,12 +313,19 @@ fn offboarding_commands_list_revoke_disable_enable_remove_roles_and_unlock() {
 #[test]
 fn a_malformed_database_url_is_refused_at_once_in_one_line() {
     let started = std::time::Instant::now();
-    let out = run(&["migrate"], &[("DATABASE_URL", "postgres://[broken")], None);
+    let out = run(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://[broken")],
+        None,
+    );
     assert!(!out.status.success());
     let err = stderr(&out);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("DATABASE_URL"), "{err}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3), "no retrying");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "no retrying"
+    );
 }
 
 #[test]

@@ -28,7 +28,11 @@ async fn behind_a_trusted_proxy_two_clients_are_limited_separately() {
         first.push(code_from(&app, "203.0.113.10").await);
     }
     assert_eq!(first, vec![422, 422, 422, 429]);
-    assert_eq!(code_from(&app, "198.51.100.20").await, 422, "another client is not blocked");
+    assert_eq!(
+        code_from(&app, "198.51.100.20").await,
+        422,
+        "another client is not blocked"
+    );
     // A client cannot dodge its limit by writing addresses of its own to the left.
     assert_eq!(code_from(&app, "192.0.2.99, 203.0.113.10").await, 429);
 }
@@ -38,7 +42,11 @@ async fn without_trusted_proxies_forwarded_headers_are_ignored() {
     let app = spawn_app_with(&[("RATE_LIMIT_PER_MINUTE", "2")]).await;
     assert_eq!(code_from(&app, "203.0.113.1").await, 422);
     assert_eq!(code_from(&app, "203.0.113.2").await, 422);
-    assert_eq!(code_from(&app, "203.0.113.3").await, 429, "everyone is the peer");
+    assert_eq!(
+        code_from(&app, "203.0.113.3").await,
+        429,
+        "everyone is the peer"
+    );
 }
 
 #[actix_web::test]
@@ -58,6 +66,10 @@ async fn two_servers_on_postgresql_limit_one_client_across_both() {
         statuses.push(code_from(server, "203.0.113.10").await);
     }
     assert_eq!(statuses, vec![422, 422, 422, 422, 429, 429]);
-    assert_eq!(code_from(&b, "198.51.100.20").await, 422, "another client has its own count");
+    assert_eq!(
+        code_from(&b, "198.51.100.20").await,
+        422,
+        "another client has its own count"
+    );
     drop(b);
 }

@@ -61,46 +61,123 @@ async fn a_clinician_is_refused_the_staff_questionnaire_and_a_second_open_round_
 
     // Clinicians hand over discharge questionnaires only.
     for survey in ["service-user", "service-user-easy-read", "carer"] {
-        let (status, _) = post(&app, &keys.clinician, invitations, json!({"survey": survey, "count": 1})).await;
+        let (status, _) = post(
+            &app,
+            &keys.clinician,
+            invitations,
+            json!({"survey": survey, "count": 1}),
+        )
+        .await;
         assert_eq!(status, 201, "{survey}");
     }
     for survey in ["staff", "partner"] {
-        let (status, body) =
-            post(&app, &keys.clinician, invitations, json!({"survey": survey, "count": 1})).await;
+        let (status, body) = post(
+            &app,
+            &keys.clinician,
+            invitations,
+            json!({"survey": survey, "count": 1}),
+        )
+        .await;
         assert_eq!(status, 403, "{survey}: {body}");
         assert_eq!(body["error"], "forbidden");
         assert_eq!(body["field"], "survey");
-        assert!(body["message"].as_str().unwrap().contains("survey round"), "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("survey round"),
+            "{body}"
+        );
     }
-    let (status, _) = post(&app, &keys.clinician, rounds, json!({"survey": "staff", "count": 1})).await;
+    let (status, _) = post(
+        &app,
+        &keys.clinician,
+        rounds,
+        json!({"survey": "staff", "count": 1}),
+    )
+    .await;
     assert_eq!(status, 403, "clinicians do not open rounds");
 
     // A round needs the team's size, which only an admin sets.
-    let (status, body) = post(&app, &keys.manager, rounds, json!({"survey": "staff", "count": 3})).await;
+    let (status, body) = post(
+        &app,
+        &keys.manager,
+        rounds,
+        json!({"survey": "staff", "count": 3}),
+    )
+    .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["field"], "count");
     let (status, _) = patch_team(&app, &keys.manager, json!({"staff_size": 300})).await;
     assert_eq!(status, 403, "a manager cannot make the team bigger");
-    let (status, body) = patch_team(&app, &keys.admin, json!({"staff_size": 3, "partners": 2})).await;
+    let (status, body) =
+        patch_team(&app, &keys.admin, json!({"staff_size": 3, "partners": 2})).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["staff_size"].as_i64(), body["partners"].as_i64()), (Some(3), Some(2)));
+    assert_eq!(
+        (body["staff_size"].as_i64(), body["partners"].as_i64()),
+        (Some(3), Some(2))
+    );
 
-    let (status, body) = post(&app, &keys.manager, rounds, json!({"survey": "staff", "count": 4})).await;
-    assert_eq!((status, body["field"].as_str()), (400, Some("count")), "{body}");
-    let (status, body) = post(&app, &keys.manager, rounds, json!({"survey": "carer", "count": 1})).await;
-    assert_eq!((status, body["field"].as_str()), (400, Some("survey")), "{body}");
+    let (status, body) = post(
+        &app,
+        &keys.manager,
+        rounds,
+        json!({"survey": "staff", "count": 4}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("count")),
+        "{body}"
+    );
+    let (status, body) = post(
+        &app,
+        &keys.manager,
+        rounds,
+        json!({"survey": "carer", "count": 1}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("survey")),
+        "{body}"
+    );
 
-    let (status, round) = post(&app, &keys.manager, rounds, json!({"survey": "staff", "count": 3})).await;
+    let (status, round) = post(
+        &app,
+        &keys.manager,
+        rounds,
+        json!({"survey": "staff", "count": 3}),
+    )
+    .await;
     assert_eq!(status, 201, "{round}");
     let links = round["invitations"].as_array().unwrap();
     assert_eq!(links.len(), 3);
     assert_eq!(round["survey"], "staff");
 
-    let (status, body) = post(&app, &keys.admin, rounds, json!({"survey": "staff", "count": 1})).await;
-    assert_eq!(status, 403, "one open round per team and questionnaire: {body}");
-    assert!(body["message"].as_str().unwrap().contains("already open"), "{body}");
-    let (status, _) = post(&app, &keys.manager, rounds, json!({"survey": "partner", "count": 2})).await;
-    assert_eq!(status, 201, "the partner questionnaire has a round of its own");
+    let (status, body) = post(
+        &app,
+        &keys.admin,
+        rounds,
+        json!({"survey": "staff", "count": 1}),
+    )
+    .await;
+    assert_eq!(
+        status, 403,
+        "one open round per team and questionnaire: {body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("already open"),
+        "{body}"
+    );
+    let (status, _) = post(
+        &app,
+        &keys.manager,
+        rounds,
+        json!({"survey": "partner", "count": 2}),
+    )
+    .await;
+    assert_eq!(
+        status, 201,
+        "the partner questionnaire has a round of its own"
+    );
 
     // Once everyone has answered, the round is closed and a new one may start.
     let answers = full_answers(&app, &keys.manager, "staff").await;
@@ -114,7 +191,13 @@ async fn a_clinician_is_refused_the_staff_questionnaire_and_a_second_open_round_
             .unwrap();
         assert_eq!(res.status(), 200);
     }
-    let (status, _) = post(&app, &keys.manager, rounds, json!({"survey": "staff", "count": 2})).await;
+    let (status, _) = post(
+        &app,
+        &keys.manager,
+        rounds,
+        json!({"survey": "staff", "count": 2}),
+    )
+    .await;
     assert_eq!(status, 201);
 
     let details: Vec<String> = {
@@ -137,15 +220,29 @@ async fn a_clinician_is_refused_the_staff_questionnaire_and_a_second_open_round_
 async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_message() {
     let (app, keys) = team(&[("INVITES_PER_USER_PER_DAY", "5")]).await;
     let invitations = "/api/v1/teams/NORTH/invitations";
-    let (status, _) = post(&app, &keys.clinician, invitations, json!({"survey": "carer", "count": 3})).await;
+    let (status, _) = post(
+        &app,
+        &keys.clinician,
+        invitations,
+        json!({"survey": "carer", "count": 3}),
+    )
+    .await;
     assert_eq!(status, 201);
-    let (status, body) =
-        post(&app, &keys.clinician, invitations, json!({"survey": "service-user", "count": 3})).await;
+    let (status, body) = post(
+        &app,
+        &keys.clinician,
+        invitations,
+        json!({"survey": "service-user", "count": 3}),
+    )
+    .await;
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["error"], "too_many_requests");
     assert_eq!(body["field"], "count");
     let message = body["message"].as_str().unwrap();
-    assert!(message.contains("5 discharge invitations a day") && message.contains("2 left"), "{message}");
+    assert!(
+        message.contains("5 discharge invitations a day") && message.contains("2 left"),
+        "{message}"
+    );
     let (status, _) = post(
         &app,
         &keys.clinician,
@@ -154,9 +251,21 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
     )
     .await;
     assert_eq!(status, 201, "what is left can still be used");
-    let (status, _) = post(&app, &keys.clinician, invitations, json!({"survey": "carer", "count": 1})).await;
+    let (status, _) = post(
+        &app,
+        &keys.clinician,
+        invitations,
+        json!({"survey": "carer", "count": 1}),
+    )
+    .await;
     assert_eq!(status, 429);
-    let (status, _) = post(&app, &keys.manager, invitations, json!({"survey": "carer", "count": 5})).await;
+    let (status, _) = post(
+        &app,
+        &keys.manager,
+        invitations,
+        json!({"survey": "carer", "count": 5}),
+    )
+    .await;
     assert_eq!(status, 201, "the allowance is each person's own");
 
     // The staff page says so next to the field, keeping what was typed.
@@ -169,7 +278,10 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
         .unwrap();
     assert_eq!(res.status(), 429);
     let page = res.text().await.unwrap();
-    assert!(page.contains("count-error") && page.contains("discharge invitations a day"), "{page}");
+    assert!(
+        page.contains("count-error") && page.contains("discharge invitations a day"),
+        "{page}"
+    );
     // The form lists the discharge questionnaires only, for a clinician.
     let form = browser
         .get(app.url("/staff/teams/NORTH/invitations/new"))
@@ -182,7 +294,12 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
     assert!(form.contains("value=\"carer\"") && !form.contains("value=\"staff\""));
     let res = browser
         .post(app.url("/staff/teams/NORTH/invitations"))
-        .form(&[("csrf_token", csrf.as_str()), ("mode", "count"), ("survey", "staff"), ("count", "1")])
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("mode", "count"),
+            ("survey", "staff"),
+            ("count", "1"),
+        ])
         .send()
         .await
         .unwrap();
@@ -196,16 +313,27 @@ async fn a_manager_opens_a_round_on_the_staff_page_and_a_refusal_comes_back_besi
     let (browser, csrf) = app.signed_in_browser(MANAGER).await;
     let res = browser
         .post(app.url("/staff/teams/NORTH/rounds"))
-        .form(&[("csrf_token", csrf.as_str()), ("survey", "staff"), ("count", "3")])
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("survey", "staff"),
+            ("count", "3"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
-    assert!(page.contains("count-error") && page.contains("value=\"3\""), "{page}");
+    assert!(
+        page.contains("count-error") && page.contains("value=\"3\""),
+        "{page}"
+    );
     let res = browser
         .post(app.url("/staff/teams/NORTH/rounds"))
-        .form(&[("csrf_token", csrf.as_str()), ("survey", "staff"), ("count", "2")])
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("survey", "staff"),
+            ("count", "2"),
+        ])
         .send()
         .await
         .unwrap();
@@ -214,7 +342,11 @@ async fn a_manager_opens_a_round_on_the_staff_page_and_a_refusal_comes_back_besi
     assert_eq!(page.matches("/s/").count(), 2, "two links, shown once");
     assert!(page.contains("Open"));
     let (clinician, _) = app.signed_in_browser(CLINICIAN).await;
-    let res = clinician.get(app.url("/staff/teams/NORTH/rounds")).send().await.unwrap();
+    let res = clinician
+        .get(app.url("/staff/teams/NORTH/rounds"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     // Without the CSRF token, no round.
     let res = browser

@@ -13,7 +13,12 @@ async fn on_https_responses_carry_strict_transport_security_and_cookies_are_secu
         ("SESSION_KEY", key.as_str()),
     ])
     .await;
-    let res = app.client.get(app.url("/staff/sign-in")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/staff/sign-in"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         res.headers()["strict-transport-security"].to_str().unwrap(),
         "max-age=31536000"
@@ -21,15 +26,28 @@ async fn on_https_responses_carry_strict_transport_security_and_cookies_are_secu
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("Secure"), "{cookie}");
     let plain = spawn_app_with(&[]).await;
-    let res = plain.client.get(plain.url("/healthz")).send().await.unwrap();
+    let res = plain
+        .client
+        .get(plain.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert!(res.headers().get("strict-transport-security").is_none());
 }
 
 #[actix_web::test]
 async fn the_session_cookie_ends_with_the_browser_session() {
     let (app, _) = spawn_team().await;
-    let res = app.client.get(app.url("/staff/sign-in")).send().await.unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_ascii_lowercase();
+    let res = app
+        .client
+        .get(app.url("/staff/sign-in"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
     assert!(cookie.contains("httponly"), "{cookie}");
     assert!(
         !cookie.contains("max-age") && !cookie.contains("expires"),
@@ -91,6 +109,9 @@ async fn a_form_of_sixty_thousand_made_up_fields_gets_one_short_error() {
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
     assert!(page.len() < 100_000, "{} bytes", page.len());
-    assert!(page.contains("60000 question(s)"), "the error says how many");
+    assert!(
+        page.contains("60000 question(s)"),
+        "the error says how many"
+    );
     assert_eq!(page.matches("this questionnaire does not ask").count(), 1);
 }

@@ -131,10 +131,7 @@ fn checked_size(given: Option<Option<i32>>, field: &str) -> Result<Option<Option
     match given {
         Some(Some(n)) if !(1..=crate::teams::MAX_ROUND_SIZE).contains(&n) => Err(AppError::field(
             field,
-            format!(
-                "{field} must be from 1 to {}",
-                crate::teams::MAX_ROUND_SIZE
-            ),
+            format!("{field} must be from 1 to {}", crate::teams::MAX_ROUND_SIZE),
         )),
         other => Ok(other),
     }
@@ -194,7 +191,14 @@ pub async fn update_team(
     let sizes_given = change.staff_size.is_some() || change.partners.is_some();
     if sizes_given && !user.0.is_admin {
         return Err(AppError::NotAllowed {
-            field: Some(if change.staff_size.is_some() { "staff_size" } else { "partners" }.into()),
+            field: Some(
+                if change.staff_size.is_some() {
+                    "staff_size"
+                } else {
+                    "partners"
+                }
+                .into(),
+            ),
             message: "a team's staff size and partner list size are set by an admin".into(),
         });
     }

@@ -44,7 +44,9 @@ impl SharedCounters {
         };
         let (hits, window_start) = hit.map_or((1, now), |h| (h.hits, h.window_start));
         let hits = u64::try_from(hits).unwrap_or(u64::MAX);
-        let left = (window_start + interval - now).to_std().unwrap_or(Duration::ZERO);
+        let left = (window_start + interval - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO);
         let output = SimpleOutput {
             limit: input.max_requests,
             remaining: input.max_requests.saturating_sub(hits),

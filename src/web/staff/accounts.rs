@@ -26,7 +26,10 @@ pub async fn disable(
     let id = id.into_inner();
     if id == signed_in.user.id {
         // Nobody would be left to enable it from the page.
-        let refused = [("accounts", "You cannot disable your own account".to_string())];
+        let refused = [(
+            "accounts",
+            "You cannot disable your own account".to_string(),
+        )];
         return render(&state, &signed_in, &form.0, &refused).await;
     }
     let actor = signed_in.user.audit_label();
@@ -58,7 +61,13 @@ pub async fn enable(
     let actor = signed_in.user.audit_label();
     run_db(&state.pool, move |conn| {
         if staff::offboarding::enable(conn, &id)? {
-            audit::record(conn, &actor, AuditAction::UserEnable, None, &format!("user={id}"))?;
+            audit::record(
+                conn,
+                &actor,
+                AuditAction::UserEnable,
+                None,
+                &format!("user={id}"),
+            )?;
         }
         Ok::<_, AppError>(())
     })

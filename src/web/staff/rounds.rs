@@ -150,7 +150,15 @@ pub async fn open(
         Err((field, message)) => {
             let message = format!("{}{}", message[..1].to_uppercase(), &message[1..]);
             let field = if field == "count" { "count" } else { "survey" };
-            page(&state, &signed_in, &team, &form.0, &[(field, message)], None).await
+            page(
+                &state,
+                &signed_in,
+                &team,
+                &form.0,
+                &[(field, message)],
+                None,
+            )
+            .await
         }
     }
 }

@@ -106,7 +106,11 @@ pub async fn submit(
                 .finish())
         }
         (SignInOutcome::Locked { until }, _) => {
-            let minutes = (until - crate::db::now()).num_seconds().max(1).saturating_add(59) / 60;
+            let minutes = (until - crate::db::now())
+                .num_seconds()
+                .max(1)
+                .saturating_add(59)
+                / 60;
             let wait = if minutes == 1 {
                 "a minute".to_string()
             } else {
