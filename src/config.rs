@@ -17,7 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     (
         "PUBLIC_URL",
-        "base of links in emails and cards; with https://, SESSION_KEY is required, cookies are Secure and Strict-Transport-Security is sent; default http:// and the address the server listens on (localhost for 0.0.0.0), e.g. http://127.0.0.1:8080",
+        "base of links in emails and cards; with https://, SESSION_KEY is required, cookies are Secure and Strict-Transport-Security is sent; default http://localhost and the port the server listens on (or its address, when that is not a loopback or every-interface one), e.g. http://localhost:8080",
     ),
     (
         "BIND_ADDRESS",
@@ -484,11 +484,12 @@ impl Settings {
     }
 }
 
-/// `http://` and a listening address as given, or `localhost` for an every-interface address
-/// (0.0.0.0, ::), which a browser on the same machine reaches that way.
+/// `http://` and a listening address, naming `localhost` for a loopback or every-interface
+/// address (127.0.0.1, 0.0.0.0, ::), which a browser on the same machine reaches that way, as
+/// the default `http://localhost:8080` always did.
 pub fn local_url(bind_address: &str) -> String {
     match bind_address.parse::<std::net::SocketAddr>() {
-        Ok(address) if address.ip().is_unspecified() => {
+        Ok(address) if address.ip().is_unspecified() || address.ip().is_loopback() => {
             format!("http://localhost:{}", address.port())
         }
         _ => format!("http://{bind_address}"),
@@ -651,8 +652,9 @@ mod tests {
 
     #[test]
     fn without_a_public_url_links_follow_the_listening_address() {
+        assert_eq!(with(&[]).unwrap().public_url, "http://localhost:8080");
         let mut s = with(&[("BIND_ADDRESS", "127.0.0.1:9000")]).unwrap();
-        assert_eq!(s.public_url, "http://127.0.0.1:9000");
+        assert_eq!(s.public_url, "http://localhost:9000");
         s.listening_on("0.0.0.0:9123".parse().unwrap());
         assert_eq!(s.public_url, "http://localhost:9123");
         s.listening_on("192.0.2.10:80".parse().unwrap());

@@ -147,7 +147,8 @@ pub fn add_or_update(
     team_roles_to_grant: &[(String, Role)],
 ) -> anyhow::Result<String> {
     let hash = passwords::hash(password)?;
-    conn.transaction(|conn| {
+    // Reads, then writes: take the write lock first on SQLite.
+    crate::db::write_transaction(conn, |conn| {
         let existing: Option<(String, String)> = users::table
             .filter(users::email.eq(email.as_str()))
             .select((users::id, users::password_hash))

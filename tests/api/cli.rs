@@ -358,7 +358,7 @@ fn serve_names_the_address_it_really_listens_on() {
         .port();
     let bind = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_crt-feedback"))
-        .args(["serve", "--bind", &bind])
+        .args(["serve", "--demo", "--bind", &bind])
         .current_dir(dir.path())
         .env_remove("CRT_CONFIG")
         .env_remove("PUBLIC_URL")
@@ -367,11 +367,24 @@ fn serve_names_the_address_it_really_listens_on() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut lines = Vec::new();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    while !lines.iter().any(|l: &String| l.starts_with("open ")) {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        lines.push(line.trim().to_string());
+    }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(line.trim(), format!("listening on http://{bind}"));
+    assert!(
+        lines.contains(&format!("listening on http://{bind}")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&format!("open http://localhost:{port}/staff/sign-in")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains(":8080")), "{lines:?}");
 }
