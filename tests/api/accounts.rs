@@ -399,3 +399,36 @@ async fn failed_sign_ins_are_forgotten_a_day_after_the_last_one() {
         .unwrap();
     assert!(stored.is_empty());
 }
+
+#[actix_web::test]
+async fn an_admins_password_reset_lets_a_waiting_client_in_at_once() {
+    let (app, _) = team_with_admin(&[
+        ("TRUSTED_PROXIES", "127.0.0.1"),
+        ("LOGIN_MAX_FAILURES", "2"),
+    ])
+    .await;
+    let office = "192.0.2.50";
+    sign_in_from(&app, office, MANAGER, "wrong guess!!!").await;
+    assert_eq!(
+        sign_in_from(&app, office, MANAGER, "wrong guess!!!").await,
+        429
+    );
+    let (admin, csrf) = app.signed_in_browser(ADMIN).await;
+    let res = admin
+        .post(app.url("/staff/admin/users"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("user_email", MANAGER),
+            ("user_password", "a password given by IT"),
+            ("role", "manager"),
+            ("user_teams", "NORTH"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        sign_in_from(&app, office, MANAGER, "a password given by IT").await,
+        303
+    );
+}
