@@ -17,7 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     (
         "PUBLIC_URL",
-        "base of links in emails and cards; default http://localhost:8080",
+        "base of links in emails and cards; with https://, SESSION_KEY is required, cookies are Secure and Strict-Transport-Security is sent; default http://localhost and the port the server listens on (or its address, when that is not a loopback or every-interface one), e.g. http://localhost:8080",
     ),
     (
         "BIND_ADDRESS",
@@ -37,11 +37,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     (
         "SESSION_KEY",
-        "at least 64 random bytes, hex or base64; unset = a new key each start",
+        "at least 64 random bytes, hex or base64; required when PUBLIC_URL is https://; unset = a new key each start (development only)",
     ),
     (
         "SESSION_IDLE_MINUTES",
-        "staff sessions end after this idle time; default 30",
+        "staff sessions end after this idle time (and when the browser closes); default 30",
     ),
     (
         "INVITATION_EXPIRY_DAYS",
@@ -82,15 +82,31 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     (
         "RATE_LIMIT_PER_MINUTE",
-        "requests per minute per address on survey, code and sign-in routes; default 120",
+        "requests per minute per client on survey, code and sign-in routes (the client as TRUSTED_PROXIES resolves it; shared by all servers on PostgreSQL); default 120",
+    ),
+    (
+        "TRUSTED_PROXIES",
+        "addresses and CIDR ranges of your load balancers and proxies, separated by commas (e.g. 10.0.0.0/8, 192.0.2.7); only a request from one of them has its client taken from X-Forwarded-For (the right-most address that is not a trusted proxy) or, without it, Forwarded; unset = the connecting address is the client",
     ),
     (
         "LOGIN_MAX_FAILURES",
-        "failed sign-ins before an email is locked; default 5",
+        "failed sign-ins from one client for one address before that client must wait (30 seconds, doubling with each further failure); other clients are not held up; default 5",
     ),
     (
         "LOGIN_LOCK_MINUTES",
-        "how long a locked sign-in stays locked; default 15",
+        "the longest wait after failed sign-ins, in minutes; default 15",
+    ),
+    (
+        "API_KEY_MAX_DAYS",
+        "the longest an API key works (api-key create --expires-days N may ask for less); default 365",
+    ),
+    (
+        "INVITES_PER_USER_PER_DAY",
+        "discharge invitations (service user, easy read, carer) one member of staff may issue a day, by API or staff page; beyond it 429; default 200",
+    ),
+    (
+        "BODY_TIMEOUT_SECONDS",
+        "a request whose body has not all arrived this many seconds after its headers gets 408; default 10",
     ),
     (
         "MAIL_RETRY_BASE_SECONDS",
@@ -200,6 +216,8 @@ pub enum LogFormat {
 pub struct Settings {
     pub database_url: Secret<DatabaseUrl>,
     pub public_url: String,
+    /// Whether `PUBLIC_URL` was set; otherwise it follows the address the server listens on.
+    pub public_url_given: bool,
     pub bind_address: String,
     pub smtp_url: Option<Secret<String>>,
     pub mail_from: String,
@@ -221,8 +239,13 @@ pub struct Settings {
     /// the database work, which on a small machine answers faster than a worker per core.
     pub http_workers: u32,
     pub rate_limit_per_minute: u32,
+    /// Load balancers and proxies whose forwarded-for headers are believed.
+    pub trusted_proxies: TrustedProxies,
     pub login_max_failures: u32,
     pub login_lock_minutes: u32,
+    pub api_key_max_days: u32,
+    pub invites_per_user_per_day: u32,
+    pub body_timeout_seconds: u32,
     pub mail_retry_base_seconds: u32,
     pub mail_poll_seconds: u32,
     pub comment_retention_months: u32,
@@ -329,8 +352,15 @@ impl Settings {
             DatabaseUrl::parse(get("DATABASE_URL").unwrap_or("sqlite://data/crt-feedback.db"))
                 .map_err(|e| bad("DATABASE_URL", e.to_string()))?;
 
+        let bind_address = get("BIND_ADDRESS").unwrap_or("127.0.0.1:8080").to_string();
+        if bind_address.parse::<std::net::SocketAddr>().is_err() && !bind_address.contains(':') {
+            return Err(bad("BIND_ADDRESS", "must be HOST:PORT"));
+        }
+
+        let public_url_given = get("PUBLIC_URL").is_some();
         let public_url = get("PUBLIC_URL")
-            .unwrap_or("http://localhost:8080")
+            .map(str::to_string)
+            .unwrap_or_else(|| local_url(&bind_address))
             .trim_end_matches('/')
             .to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
@@ -340,11 +370,6 @@ impl Settings {
                 "PUBLIC_URL",
                 "must start with http:// or https:// and name a host",
             ));
-        }
-
-        let bind_address = get("BIND_ADDRESS").unwrap_or("127.0.0.1:8080").to_string();
-        if bind_address.parse::<std::net::SocketAddr>().is_err() && !bind_address.contains(':') {
-            return Err(bad("BIND_ADDRESS", "must be HOST:PORT"));
         }
 
         let smtp_url = match get("SMTP_URL") {
@@ -470,6 +495,8 @@ impl Settings {
                 "must be an ODS code: 3 to 10 letters and digits",
             ));
         }
+        let trusted_proxies = TrustedProxies::parse(get("TRUSTED_PROXIES").unwrap_or(""))
+            .map_err(|why| bad("TRUSTED_PROXIES", why))?;
 
         let metrics_token = match get("METRICS_TOKEN") {
             None => None,
@@ -487,6 +514,7 @@ impl Settings {
         Ok(Settings {
             database_url: Secret::new(database_url),
             public_url,
+            public_url_given,
             bind_address,
             smtp_url,
             mail_from,
@@ -507,8 +535,12 @@ impl Settings {
             db_pool_size: number("DB_POOL_SIZE", 8, 1, 256)?,
             http_workers: number("HTTP_WORKERS", default_http_workers(), 1, 256)?,
             rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 120, 1, 1_000_000)?,
+            trusted_proxies,
             login_max_failures: number("LOGIN_MAX_FAILURES", 5, 1, 100)?,
             login_lock_minutes: number("LOGIN_LOCK_MINUTES", 15, 1, 24 * 60)?,
+            api_key_max_days: number("API_KEY_MAX_DAYS", 365, 1, 3650)?,
+            invites_per_user_per_day: number("INVITES_PER_USER_PER_DAY", 200, 1, 100_000)?,
+            body_timeout_seconds: number("BODY_TIMEOUT_SECONDS", 10, 1, 3600)?,
             mail_retry_base_seconds: number("MAIL_RETRY_BASE_SECONDS", 30, 1, 3600)?,
             mail_poll_seconds: number("MAIL_POLL_SECONDS", 5, 1, 3600)?,
             comment_retention_months: number("COMMENT_RETENTION_MONTHS", 36, 1, 1200)?,
@@ -534,6 +566,71 @@ impl Settings {
     /// Whether cookies must be marked Secure (the service is reached over HTTPS).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// Checks what only serving needs: on HTTPS, a fixed `SESSION_KEY`, without which every
+    /// restart signs everyone out and a second server refuses the first one's cookies.
+    pub fn check_for_serving(&self) -> Result<(), SettingsError> {
+        if self.secure_cookies() && self.session_key.is_none() {
+            return Err(bad(
+                "SESSION_KEY",
+                "must be set when PUBLIC_URL is https:// (e.g. `openssl rand -hex 64`, the same on every server)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Makes links follow the address the server really listens on, when `PUBLIC_URL` was not
+    /// given (`serve --bind`, or port 0).
+    pub fn listening_on(&mut self, address: std::net::SocketAddr) {
+        if !self.public_url_given {
+            self.public_url = local_url(&address.to_string());
+        }
+    }
+}
+
+/// `http://` and a listening address, naming `localhost` for a loopback or every-interface
+/// address (127.0.0.1, 0.0.0.0, ::), which a browser on the same machine reaches that way, as
+/// the default `http://localhost:8080` always did.
+pub fn local_url(bind_address: &str) -> String {
+    match bind_address.parse::<std::net::SocketAddr>() {
+        Ok(address) if address.ip().is_unspecified() || address.ip().is_loopback() => {
+            format!("http://localhost:{}", address.port())
+        }
+        _ => format!("http://{bind_address}"),
+    }
+}
+
+/// The load balancers and proxies whose `X-Forwarded-For` and `Forwarded` headers are believed:
+/// addresses and CIDR ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Reads a list separated by commas or spaces; a bare address is a range of one.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        raw.split([',', ' ', '\n', '\t'])
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                item.parse::<ipnet::IpNet>()
+                    .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map(|net| net.trunc())
+                    .map_err(|_| format!("`{item}` is not an IP address or CIDR range"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(TrustedProxies)
+    }
+
+    /// Whether an address is one of the trusted proxies.
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// Whether any proxy is trusted at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -624,6 +721,52 @@ mod tests {
         assert!(!shown.contains("hunter2"));
         assert!(!shown.contains("pw123"));
         assert!(!shown.contains(&key));
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges_and_name_a_bad_one() {
+        let s = with(&[("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32")]).unwrap();
+        assert!(s.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert!(s.trusted_proxies.contains("192.0.2.7".parse().unwrap()));
+        assert!(
+            s.trusted_proxies
+                .contains("::ffff:192.0.2.7".parse().unwrap())
+        );
+        assert!(s.trusted_proxies.contains("2001:db8::1".parse().unwrap()));
+        assert!(!s.trusted_proxies.contains("192.0.2.8".parse().unwrap()));
+        let err = with(&[("TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")]).unwrap_err();
+        assert_eq!(err.key, "TRUSTED_PROXIES");
+        assert!(err.to_string().contains("proxy.local"), "{err}");
+    }
+
+    #[test]
+    fn https_without_a_session_key_is_refused_for_serving_in_one_line() {
+        let s = with(&[("PUBLIC_URL", "https://feedback.example.nhs.uk")]).unwrap();
+        let err = s.check_for_serving().unwrap_err();
+        assert_eq!(err.key, "SESSION_KEY");
+        assert_eq!(err.to_string().lines().count(), 1);
+        let key = "ab".repeat(64);
+        let s = with(&[
+            ("PUBLIC_URL", "https://feedback.example.nhs.uk"),
+            ("SESSION_KEY", key.as_str()),
+        ])
+        .unwrap();
+        assert!(s.check_for_serving().is_ok());
+        assert!(with(&[]).unwrap().check_for_serving().is_ok());
+    }
+
+    #[test]
+    fn without_a_public_url_links_follow_the_listening_address() {
+        assert_eq!(with(&[]).unwrap().public_url, "http://localhost:8080");
+        let mut s = with(&[("BIND_ADDRESS", "127.0.0.1:9000")]).unwrap();
+        assert_eq!(s.public_url, "http://localhost:9000");
+        s.listening_on("0.0.0.0:9123".parse().unwrap());
+        assert_eq!(s.public_url, "http://localhost:9123");
+        s.listening_on("192.0.2.10:80".parse().unwrap());
+        assert_eq!(s.public_url, "http://192.0.2.10:80");
+        let mut given = with(&[("PUBLIC_URL", "https://x.example/")]).unwrap();
+        given.listening_on("127.0.0.1:9000".parse().unwrap());
+        assert_eq!(given.public_url, "https://x.example");
     }
 
     #[test]

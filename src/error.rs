@@ -17,8 +17,23 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// Refused for a reason the person can act on (a second open round, a questionnaire their
+    /// role does not send).
+    #[error("{message}")]
+    NotAllowed {
+        field: Option<String>,
+        message: String,
+    },
     #[error("too many attempts; please wait a little and try again")]
     TooManyRequests,
+    /// A limit on how much one person may do in a day, explained.
+    #[error("{message}")]
+    LimitReached {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("the request body did not arrive in time")]
+    RequestTimeout,
     #[error("the service is briefly unavailable; please try again in a minute")]
     Unavailable(#[source] anyhow::Error),
     #[error("something went wrong on our side")]
@@ -50,7 +65,9 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::BadRequest { .. } => "bad_request",
-            AppError::TooManyRequests => "too_many_requests",
+            AppError::NotAllowed { .. } => "forbidden",
+            AppError::TooManyRequests | AppError::LimitReached { .. } => "too_many_requests",
+            AppError::RequestTimeout => "request_timeout",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }

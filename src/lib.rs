@@ -19,6 +19,7 @@ pub mod opt_outs;
 pub mod protection;
 pub mod reports;
 pub mod responses;
+pub mod rounds;
 pub mod staff;
 pub mod startup;
 pub mod submissions;

@@ -114,10 +114,16 @@ impl Services {
 impl Application {
     /// Builds everything and binds the listener (port 0 picks a free port, for tests).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = Self::listen(&settings)?;
         let services = Services::open(&settings)?;
-        let listener = TcpListener::bind(&settings.bind_address)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_address))?;
         Self::build_with(settings, services, listener)
+    }
+
+    /// Binds `BIND_ADDRESS`, so the address really listened on is known before anything is
+    /// printed or linked to.
+    pub fn listen(settings: &Settings) -> anyhow::Result<TcpListener> {
+        TcpListener::bind(&settings.bind_address)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_address))
     }
 
     /// Builds on already opened services and a bound listener.
@@ -126,6 +132,7 @@ impl Application {
         services: Services,
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
+        settings.check_for_serving()?;
         let port = listener.local_addr()?.port();
         let risk = match &settings.risk_terms_file {
             Some(path) => RiskTerms::from_file(path)
@@ -221,7 +228,14 @@ impl Application {
             }
         };
         let settings = Arc::new(settings);
-        let limiter = web::rate_limit::Limiter::new(settings.rate_limit_per_minute);
+        // On PostgreSQL several servers may share the database, and so share their counts.
+        let shared_counters =
+            (!settings.database_url.expose().is_sqlite()).then(|| services.pool.clone());
+        let limiter = web::rate_limit::Limiter::new(
+            settings.rate_limit_per_minute,
+            settings.trusted_proxies.clone(),
+            shared_counters,
+        );
         let state = actix_web::web::Data::new(AppState {
             pool: services.pool.clone(),
             submissions: Submissions::start(
@@ -261,6 +275,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(actix_web::web::PayloadConfig::new(256 * 1024))
                 .app_data(actix_web::web::FormConfig::default().limit(256 * 1024))
+                .wrap(from_fn(web::body_deadline::body_deadline))
                 .wrap(from_fn(web::middleware::security_headers))
                 .wrap(from_fn(web::middleware::request_log))
                 .configure(|cfg| web::configure(cfg, &settings, &session_key, &limiter))

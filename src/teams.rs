@@ -44,6 +44,10 @@ pub struct Team {
     /// The duty contact alerted about urgent comments.
     pub urgent_email: Option<String>,
     pub urgent_mobile: Option<String>,
+    /// How many staff the team has: the most links a round of the staff questionnaire issues.
+    pub staff_size: Option<i32>,
+    /// How many partner services the team works with: the same for the partner questionnaire.
+    pub partners: Option<i32>,
 }
 
 /// Adds a team; a second team with the same code is refused.
@@ -68,6 +72,8 @@ pub fn add(conn: &mut DbConnection, code: &TeamCode, name: &str) -> anyhow::Resu
         easy_read: false,
         urgent_email: None,
         urgent_mobile: None,
+        staff_size: None,
+        partners: None,
     };
     diesel::insert_into(teams::table)
         .values(&team)
@@ -137,4 +143,54 @@ pub fn set_crisis_line(
         .set(teams::crisis_line.eq(line.map(str::trim).filter(|l| !l.is_empty())))
         .execute(conn)
         .map(|_| ())
+}
+
+/// The largest staff size or partner list a team may have: one round's links at most.
+pub const MAX_ROUND_SIZE: i32 = 500;
+
+/// A staff size or partner list size as typed: a whole number from 1 to `MAX_ROUND_SIZE`.
+pub fn parse_round_size(raw: &str, what: &str) -> Result<i32, String> {
+    match raw.trim().parse::<i32>() {
+        Ok(n) if (1..=MAX_ROUND_SIZE).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{what} must be a whole number from 1 to {MAX_ROUND_SIZE}"
+        )),
+    }
+}
+
+/// Sets the sizes that cap survey rounds: `None` leaves a size as it is, `Some(None)` clears it.
+pub fn set_round_sizes(
+    conn: &mut DbConnection,
+    team_id: &str,
+    staff_size: Option<Option<i32>>,
+    partners: Option<Option<i32>>,
+) -> QueryResult<()> {
+    if let Some(size) = staff_size {
+        diesel::update(teams::table.find(team_id))
+            .set(teams::staff_size.eq(size))
+            .execute(conn)?;
+    }
+    if let Some(size) = partners {
+        diesel::update(teams::table.find(team_id))
+            .set(teams::partners.eq(size))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The audit detail of a change of round sizes: numbers only.
+pub fn round_sizes_detail(
+    staff_size: Option<Option<i32>>,
+    partners: Option<Option<i32>>,
+) -> String {
+    let part = |n: Option<Option<i32>>| match n {
+        None => "unchanged".to_string(),
+        Some(None) => "cleared".to_string(),
+        Some(Some(n)) => n.to_string(),
+    };
+    format!(
+        "staff_size={} partners={}",
+        part(staff_size),
+        part(partners)
+    )
 }

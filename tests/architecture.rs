@@ -42,6 +42,11 @@ const FORBIDDEN: &[(&str, &str, &str)] = &[
         "reports",
         "an urgent comment stays apart from every report and export",
     ),
+    (
+        "rounds",
+        "responses",
+        "a round issues links; what was answered stays apart from who was asked",
+    ),
 ];
 
 /// Rooms that refer to no other room at all.

@@ -2,7 +2,8 @@
 
 use crate::config::Settings;
 
-/// Loads the demo organisation (once) and prints how to sign in.
+/// Loads the demo organisation (once) and prints its sign-in; `serve` prints where to open it,
+/// once it knows the address it listens on.
 pub fn load(settings: &Settings) -> anyhow::Result<()> {
     anyhow::ensure!(
         settings.database_url.expose().is_sqlite(),
@@ -19,6 +20,5 @@ pub fn load(settings: &Settings) -> anyhow::Result<()> {
         crate::demo::DEMO_EMAIL,
         crate::demo::DEMO_PASSWORD
     );
-    println!("open {}/staff/sign-in", settings.public_url);
     Ok(())
 }

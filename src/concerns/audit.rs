@@ -61,11 +61,26 @@ pub enum AuditAction {
     TabletRevoke,
     /// The organisation's FFT submission counts were exported.
     ExportSubmission,
+    /// An account was disabled: its sessions ended and its keys were revoked.
+    UserDisable,
+    /// A disabled account was enabled again.
+    UserEnable,
+    /// A user's role in a team was taken away.
+    UserRemoveRole,
+    /// An address's failed sign-ins were cleared by an admin.
+    UserUnlock,
+    /// An API key was revoked.
+    ApiKeyRevoke,
+    /// A survey round of the staff or partner questionnaire was opened (the detail says how
+    /// many links).
+    RoundOpen,
+    /// A team's staff size or partner list size changed.
+    TeamRoundSizes,
 }
 
 impl AuditAction {
     /// Every kind, for filters and tests.
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInLocked,
@@ -92,6 +107,13 @@ impl AuditAction {
         AuditAction::TabletAdd,
         AuditAction::TabletRevoke,
         AuditAction::ExportSubmission,
+        AuditAction::UserDisable,
+        AuditAction::UserEnable,
+        AuditAction::UserRemoveRole,
+        AuditAction::UserUnlock,
+        AuditAction::ApiKeyRevoke,
+        AuditAction::RoundOpen,
+        AuditAction::TeamRoundSizes,
     ];
 
     /// The stored spelling.
@@ -123,6 +145,13 @@ impl AuditAction {
             AuditAction::TabletAdd => "tablet.add",
             AuditAction::TabletRevoke => "tablet.revoke",
             AuditAction::ExportSubmission => "export.submission",
+            AuditAction::UserDisable => "user.disable",
+            AuditAction::UserEnable => "user.enable",
+            AuditAction::UserRemoveRole => "user.remove_role",
+            AuditAction::UserUnlock => "user.unlock",
+            AuditAction::ApiKeyRevoke => "api_key.revoke",
+            AuditAction::RoundOpen => "round.open",
+            AuditAction::TeamRoundSizes => "team.round_sizes",
         }
     }
 

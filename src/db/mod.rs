@@ -6,6 +6,7 @@
 
 pub mod cached_sql;
 pub mod checkpoint;
+pub mod counters;
 pub mod files;
 pub mod schema;
 mod url;

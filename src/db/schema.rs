@@ -11,6 +11,8 @@ diesel::table! {
         easy_read -> Bool,
         urgent_email -> Nullable<Text>,
         urgent_mobile -> Nullable<Text>,
+        staff_size -> Nullable<Integer>,
+        partners -> Nullable<Integer>,
     }
 }
 
@@ -22,6 +24,7 @@ diesel::table! {
         is_admin -> Bool,
         session_epoch -> Integer,
         created_at -> Timestamp,
+        disabled -> Bool,
     }
 }
 
@@ -40,14 +43,19 @@ diesel::table! {
         key_hash -> Text,
         created_at -> Timestamp,
         revoked -> Bool,
+        name -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        last_used_on -> Nullable<Date>,
     }
 }
 
 diesel::table! {
-    login_throttle (email_hash) {
+    login_throttle (email_hash, client_hash) {
         email_hash -> Text,
+        client_hash -> Text,
         failures -> Integer,
-        locked_until -> Nullable<Timestamp>,
+        last_failed_at -> Timestamp,
+        blocked_until -> Nullable<Timestamp>,
     }
 }
 
@@ -294,6 +302,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    survey_rounds (id) {
+        id -> Text,
+        team_id -> Text,
+        survey_slug -> Text,
+        batch_id -> Text,
+        links -> Integer,
+        opened_by -> Text,
+        opened_on -> Date,
+        closes_on -> Date,
+    }
+}
+
+diesel::table! {
+    daily_invitation_counts (user_id, day) {
+        user_id -> Text,
+        day -> Date,
+        issued -> Integer,
+    }
+}
+
+diesel::table! {
+    rate_limit_counters (limit_key) {
+        limit_key -> Text,
+        window_start -> Timestamp,
+        hits -> Integer,
+    }
+}
+
 diesel::joinable!(team_roles -> users (user_id));
 diesel::joinable!(team_roles -> teams (team_id));
 diesel::joinable!(api_keys -> users (user_id));
@@ -310,6 +347,8 @@ diesel::joinable!(urgent_comments -> teams (team_id));
 diesel::joinable!(tablets -> teams (team_id));
 diesel::joinable!(tablet_visits -> tablets (tablet_id));
 diesel::joinable!(urgent_comments -> survey_versions (survey_version_id));
+diesel::joinable!(survey_rounds -> teams (team_id));
+diesel::joinable!(daily_invitation_counts -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     teams,
@@ -338,4 +377,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tablets,
     tablet_visits,
     submission_counts,
+    survey_rounds,
+    daily_invitation_counts,
+    rate_limit_counters,
 );

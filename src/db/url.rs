@@ -23,6 +23,10 @@ pub enum DatabaseUrlError {
     EmptyPath,
     #[error("is not a valid PostgreSQL URL: missing host or database")]
     MalformedPostgres,
+    #[error(
+        "is not a valid PostgreSQL URL ({0}); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+    )]
+    UnreadablePostgres(String),
 }
 
 impl DatabaseUrl {
@@ -43,6 +47,11 @@ impl DatabaseUrl {
                 if rest.is_empty() || rest.starts_with('/') && !rest.contains("host=") {
                     return Err(DatabaseUrlError::MalformedPostgres);
                 }
+                // Read it whole now, so a typo is one clear line at start rather than a pool
+                // retrying a connection libpq can never make. The error names the problem,
+                // never the URL, which may hold a password.
+                url::Url::parse(raw)
+                    .map_err(|e| DatabaseUrlError::UnreadablePostgres(e.to_string()))?;
                 Ok(DatabaseUrl::Postgres(raw.to_string()))
             }
             "" => Err(DatabaseUrlError::NoScheme),
@@ -129,6 +138,29 @@ mod tests {
             DatabaseUrl::parse("postgres://"),
             Err(DatabaseUrlError::MalformedPostgres)
         );
+    }
+
+    #[test]
+    fn a_postgres_url_that_cannot_be_read_is_refused_at_once_without_echoing_it() {
+        for broken in [
+            "postgres://[broken",
+            "postgres://u:p@host:notaport/db",
+            "postgresql://u:s3cret@[::1/db",
+        ] {
+            let err = DatabaseUrl::parse(broken).unwrap_err();
+            assert!(
+                matches!(err, DatabaseUrlError::UnreadablePostgres(_)),
+                "{broken}: {err}"
+            );
+            assert!(!err.to_string().contains("s3cret"));
+        }
+        for fine in [
+            "postgres://postgres@127.0.0.1:5432/test",
+            "postgresql://crt:p%40ss@db.trust.internal/crt?sslmode=require",
+            "postgres:///crt?host=/var/run/postgresql",
+        ] {
+            assert!(DatabaseUrl::parse(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]

@@ -121,6 +121,25 @@ const JOBS: &[Job] = &[
         },
     },
     Job {
+        // Throttles forget: failed sign-ins a day after the last one (addresses typed by
+        // strangers included), daily invitation counts after two days, rate-limit windows an
+        // hour after they ended.
+        name: "forget_throttles",
+        when: When::Every(Duration::from_secs(600)),
+        shared: true,
+        run: |conn, _| {
+            let sign_ins = crate::staff::sign_in::forget_old(conn)?;
+            let today = crate::db::today();
+            let counts = crate::staff::invitation_allowance::forget_before(
+                conn,
+                today - TimeDelta::days(2),
+            )?;
+            let windows =
+                crate::db::counters::forget_before(conn, crate::db::now() - TimeDelta::hours(1))?;
+            Ok(sign_ins + counts + windows)
+        },
+    },
+    Job {
         name: "retention",
         when: When::Every(Duration::from_secs(3600)),
         shared: true,

@@ -1,6 +1,9 @@
 //! Staff: accounts, team roles, passwords, API keys and sign-in throttling.
 
 pub mod api_keys;
+pub mod directory;
+pub mod invitation_allowance;
+pub mod offboarding;
 pub mod passwords;
 pub mod roles;
 pub mod sign_in;
@@ -100,12 +103,15 @@ pub(crate) struct UserRow {
     pub is_admin: bool,
     pub session_epoch: i32,
     pub created_at: chrono::NaiveDateTime,
+    pub disabled: bool,
 }
 
-/// Loads a user and their roles by id.
+/// Loads an enabled user and their roles by id: a disabled account loads as no one, so its
+/// sessions and keys stop at once.
 pub fn load(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<StaffUser>> {
     let Some(row) = users::table
         .find(user_id)
+        .filter(users::disabled.eq(false))
         .select(UserRow::as_select())
         .get_result(conn)
         .optional()?
@@ -131,6 +137,8 @@ pub fn load(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<StaffU
 }
 
 /// Creates a user, or updates the password and roles of an existing one (the CLI's `user add`).
+/// A new password for an existing user (a reset) revokes their API keys; setting a password
+/// clears the address's sign-in throttle, so an admin's reset also unlocks it.
 pub fn add_or_update(
     conn: &mut DbConnection,
     email: &StaffEmail,
@@ -139,14 +147,19 @@ pub fn add_or_update(
     team_roles_to_grant: &[(String, Role)],
 ) -> anyhow::Result<String> {
     let hash = passwords::hash(password)?;
-    conn.transaction(|conn| {
-        let existing: Option<String> = users::table
+    // Reads, then writes: take the write lock first on SQLite.
+    crate::db::write_transaction(conn, |conn| {
+        let existing: Option<(String, String)> = users::table
             .filter(users::email.eq(email.as_str()))
-            .select(users::id)
+            .select((users::id, users::password_hash))
             .get_result(conn)
             .optional()?;
+        sign_in::clear_address(conn, email.as_str())?;
         let id = match existing {
-            Some(id) => {
+            Some((id, old_hash)) => {
+                if !password.matches(&old_hash) {
+                    api_keys::revoke_all_for_user(conn, &id)?;
+                }
                 diesel::update(users::table.find(&id))
                     // A new password ends every session opened with the old one.
                     .set((
@@ -165,6 +178,7 @@ pub fn add_or_update(
                     is_admin,
                     session_epoch: 0,
                     created_at: crate::db::now(),
+                    disabled: false,
                 };
                 diesel::insert_into(users::table)
                     .values(&row)
@@ -194,6 +208,15 @@ pub fn find_id_by_email(
     users::table
         .filter(users::email.eq(email.as_str()))
         .select(users::id)
+        .get_result(conn)
+        .optional()
+}
+
+/// A user's email address by id, enabled or not.
+pub fn email_of(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<String>> {
+    users::table
+        .find(user_id)
+        .select(users::email)
         .get_result(conn)
         .optional()
 }

@@ -22,6 +22,11 @@ impl NewPassword {
         }
         Ok(NewPassword(Secret::new(trimmed.to_string())))
     }
+
+    /// Whether this is the password `stored` already hashes: setting it again is not a reset.
+    pub fn matches(&self, stored: &str) -> bool {
+        verify(self.0.expose(), Some(stored))
+    }
 }
 
 /// Hashes a new password (argon2id, default parameters, random salt).

@@ -20,6 +20,8 @@ pub enum Permission {
     ViewUrgent,
     /// Set the team's duty contact for urgent comments.
     SetDutyContact,
+    /// Send the staff or partner questionnaire to the team as a survey round (managers).
+    RunSurveyRounds,
 }
 
 impl Role {
@@ -40,8 +42,8 @@ impl Role {
         }
     }
 
-    /// Clinicians issue invitations, see the public summary and read urgent comments; managers
-    /// do everything in their teams.
+    /// Clinicians issue discharge invitations, see the public summary and read urgent comments;
+    /// managers do everything in their teams, survey rounds included.
     pub fn allows(self, permission: Permission) -> bool {
         match self {
             Role::Manager => true,
@@ -65,5 +67,7 @@ mod tests {
         assert!(!Role::Clinician.allows(Permission::ManageConcerns));
         assert!(!Role::Clinician.allows(Permission::ViewComments));
         assert!(Role::Manager.allows(Permission::ViewComments));
+        assert!(!Role::Clinician.allows(Permission::RunSurveyRounds));
+        assert!(Role::Manager.allows(Permission::RunSurveyRounds));
     }
 }

@@ -47,6 +47,10 @@ pub struct FieldError {
     /// A stable code; pages show the message for it in the person's language.
     pub code: &'static str,
     pub message: String,
+    /// How many fields the error stands for, when it stands for several (`{count}` in the
+    /// page's message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 impl FieldError {
@@ -55,6 +59,7 @@ impl FieldError {
             field: field.to_string(),
             code,
             message: message.to_string(),
+            count: None,
         }
     }
 }
@@ -67,25 +72,39 @@ const PAGE_FIELDS: &[&str] = &["csrf_token", "lang", "visit", "mode"];
 pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut given: HashMap<&str, &str> = HashMap::new();
+    // Each kind of problem is reported once, however often it is repeated: a form with
+    // thousands of made-up fields gets one line, not a page per field.
+    let mut unknown = 0usize;
+    let mut repeated: Vec<&str> = Vec::new();
     for (name, value) in fields {
         if PAGE_FIELDS.contains(&name.as_str()) {
             continue;
         }
         if survey.question(name).is_none() {
-            errors.push(FieldError::new(
-                "form",
-                "unknown_field",
-                "The form had an answer to a question this questionnaire does not ask. Please check your answers and send them again.",
-            ));
+            unknown += 1;
             continue;
         }
-        if given.insert(name.as_str(), value.as_str()).is_some() {
+        if given.insert(name.as_str(), value.as_str()).is_some()
+            && !repeated.contains(&name.as_str())
+        {
+            repeated.push(name.as_str());
             errors.push(FieldError::new(
                 name,
                 "duplicate",
                 "Give only one answer to this question",
             ));
         }
+    }
+    if unknown > 0 {
+        let mut error = FieldError::new(
+            "form",
+            "unknown_field",
+            &format!(
+                "The form had answers to {unknown} question(s) this questionnaire does not ask. Please check your answers and send them again."
+            ),
+        );
+        error.count = Some(unknown);
+        errors.insert(0, error);
     }
 
     let mut answers = Vec::new();
@@ -248,6 +267,19 @@ mod tests {
         let mut fields = full_answers(&s);
         fields.push(("mystery".into(), "1".into()));
         assert_eq!(parse(&s, &fields).unwrap_err()[0].field, "form");
+        let mut fields = full_answers(&s);
+        for i in 0..60_000 {
+            fields.push((format!("made_up_{i}"), "x".into()));
+            fields.push(("fft".into(), "2".into()));
+        }
+        let errors = parse(&s, &fields).unwrap_err();
+        assert_eq!(
+            errors.len(),
+            2,
+            "one error for the unknown fields, one for the repeats"
+        );
+        assert_eq!(errors[0].count, Some(60_000));
+        assert!(errors[0].message.contains("60000"));
         let mut fields = full_answers(&s);
         fields.push(("fft".into(), "2".into()));
         assert_eq!(parse(&s, &fields).unwrap_err()[0].field, "fft");

@@ -10,7 +10,7 @@ use serde::Serialize;
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody<'a> {
     /// `not_found`, `gone`, `unauthorized`, `forbidden`, `bad_request`, `too_many_requests`,
-    /// `unavailable` or `internal`.
+    /// `request_timeout`, `unavailable` or `internal`.
     error: &'a str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -24,9 +24,12 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Gone => StatusCode::GONE,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::NotAllowed { .. } => StatusCode::FORBIDDEN,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests | AppError::LimitReached { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -35,7 +38,9 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         self.log();
         let field = match self {
-            AppError::BadRequest { field, .. } => field.as_deref(),
+            AppError::BadRequest { field, .. }
+            | AppError::NotAllowed { field, .. }
+            | AppError::LimitReached { field, .. } => field.as_deref(),
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
@@ -66,4 +71,25 @@ pub enum RecordErrors {
     /// No such team or record
     #[response(status = 404)]
     NotFound(#[to_schema] ErrorBody<'static>),
+}
+
+/// The errors of a route that issues invitations: those of any record, and the daily allowance.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // a description only; handlers answer with `AppError`
+pub enum IssueErrors {
+    /// The request names the field at fault
+    #[response(status = 400)]
+    BadRequest(#[to_schema] ErrorBody<'static>),
+    /// No valid API key
+    #[response(status = 401)]
+    Unauthorized(#[to_schema] ErrorBody<'static>),
+    /// No right to this for this team, or a questionnaire this role does not send
+    #[response(status = 403)]
+    Forbidden(#[to_schema] ErrorBody<'static>),
+    /// No such team
+    #[response(status = 404)]
+    NotFound(#[to_schema] ErrorBody<'static>),
+    /// Past the user's daily allowance of discharge invitations
+    #[response(status = 429)]
+    TooMany(#[to_schema] ErrorBody<'static>),
 }

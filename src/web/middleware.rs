@@ -21,7 +21,8 @@ pub fn redacted_path(path: &str) -> String {
 }
 
 /// Adds the security headers. Survey pages also get `no-store` (nothing cached on a shared
-/// phone) and `no-referrer` (the token in the URL never leaves in a Referer header).
+/// phone) and `no-referrer` (the token in the URL never leaves in a Referer header). On an
+/// `https` `PUBLIC_URL`, browsers are told to use HTTPS only (`Strict-Transport-Security`).
 pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -31,6 +32,9 @@ pub async fn security_headers(
         || req.path().starts_with("/k/")
         || req.path().starts_with("/code")
         || req.path().starts_with("/staff");
+    let https = req
+        .app_data::<crate::web::State>()
+        .is_some_and(|state| state.settings.secure_cookies());
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
     let set = |headers: &mut actix_web::http::header::HeaderMap,
@@ -58,6 +62,15 @@ pub async fn security_headers(
     );
     if private {
         set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    if https {
+        // A year, renewed with every response; not for subdomains, which the Trust may serve
+        // otherwise.
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        );
     }
     Ok(res)
 }

@@ -3,7 +3,9 @@
 
 pub mod api;
 pub mod blocking;
+pub mod body_deadline;
 pub mod charts;
+pub mod client_address;
 pub mod errors;
 pub mod form;
 pub mod lang;

@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::error::AppError;
 use crate::staff::{self, StaffUser};
 use crate::web::blocking::run_db_read;
-use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionExt, SessionMiddleware};
 use actix_web::cookie::{Key, SameSite};
@@ -24,6 +24,9 @@ const LAST_SEEN: &str = "seen";
 const CSRF: &str = "csrf";
 
 /// The session cookie: HttpOnly, SameSite=Lax, Secure when the service is on HTTPS, encrypted.
+/// It lasts only as long as the browser session (no expiry date, so closing the browser ends
+/// it), and what it holds stops working after `SESSION_IDLE_MINUTES` without a request (see
+/// `SignedIn`), so a shared computer does not stay signed in.
 pub fn middleware(settings: &Settings, key: Key) -> SessionMiddleware<CookieSessionStore> {
     SessionMiddleware::builder(CookieSessionStore::default(), key)
         .cookie_name("crt_session".into())
@@ -32,9 +35,7 @@ pub fn middleware(settings: &Settings, key: Key) -> SessionMiddleware<CookieSess
         .cookie_same_site(SameSite::Lax)
         .cookie_path("/staff".into())
         .cookie_content_security(CookieContentSecurity::Private)
-        .session_lifecycle(
-            PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::hours(12)),
-        )
+        .session_lifecycle(BrowserSession::default())
         .build()
 }
 

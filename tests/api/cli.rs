@@ -191,3 +191,200 @@ fn backup_writes_a_consistent_copy_that_opens_with_the_same_data() {
         .unwrap();
     assert_eq!(invitations, 3);
 }
+
+#[test]
+fn offboarding_commands_list_revoke_disable_enable_remove_roles_and_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/crt.db", dir.path().display());
+    let env = [("DATABASE_URL", url.as_str())];
+    let ok = |args: &[&str], stdin: Option<&str>| {
+        let out = run(args, &env, stdin);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&["team", "add", "NORTH", "--name", "North"], None);
+    ok(&["team", "add", "SOUTH", "--name", "South"], None);
+    ok(
+        &[
+            "user",
+            "add",
+            "m@example.org",
+            "--role",
+            "manager",
+            "--team",
+            "NORTH",
+            "--team",
+            "SOUTH",
+        ],
+        Some("a long enough password\n"),
+    );
+    let created = ok(
+        &[
+            "api-key",
+            "create",
+            "m@example.org",
+            "--name",
+            "report script",
+            "--expires-days",
+            "30",
+        ],
+        None,
+    );
+    let key = created.trim().lines().last().unwrap().to_string();
+    assert!(key.starts_with("crt_"), "{created}");
+    let too_long = run(
+        &[
+            "api-key",
+            "create",
+            "m@example.org",
+            "--expires-days",
+            "400",
+        ],
+        &env,
+        None,
+    );
+    assert!(!too_long.status.success());
+    assert!(
+        stderr(&too_long).contains("API_KEY_MAX_DAYS"),
+        "{}",
+        stderr(&too_long)
+    );
+
+    let listed = ok(&["api-key", "list", "m@example.org"], None);
+    assert!(!listed.contains(&key), "a list never shows a key");
+    let row = listed
+        .lines()
+        .find(|l| l.contains("report script"))
+        .unwrap();
+    let columns: Vec<&str> = row.split('\t').collect();
+    let id = columns[0].to_string();
+    assert_eq!(columns[1], "m@example.org");
+    assert_eq!(columns[4], "never", "not used yet");
+    assert_eq!(columns[6], "active");
+    let expires = chrono::NaiveDate::parse_from_str(columns[5], "%Y-%m-%d").unwrap();
+    assert_eq!(
+        expires,
+        chrono::Utc::now().date_naive() + chrono::TimeDelta::days(30)
+    );
+
+    assert!(ok(&["api-key", "revoke", &id], None).contains("revoked"));
+    assert!(ok(&["api-key", "list"], None).contains("revoked"));
+    assert!(
+        !run(&["api-key", "revoke", "no-such-id"], &env, None)
+            .status
+            .success()
+    );
+
+    ok(
+        &["user", "remove-role", "m@example.org", "--team", "NORTH"],
+        None,
+    );
+    let again = run(
+        &["user", "remove-role", "m@example.org", "--team", "NORTH"],
+        &env,
+        None,
+    );
+    assert!(!again.status.success(), "no role left to remove");
+    ok(&["api-key", "create", "m@example.org"], None);
+    assert!(ok(&["user", "disable", "m@example.org"], None).contains("1 API key(s) revoked"));
+    ok(&["user", "enable", "m@example.org"], None);
+    ok(&["user", "unlock", "m@example.org"], None);
+    ok(&["user", "unlock", "nobody@example.org"], None);
+    let sizes = ok(
+        &[
+            "team",
+            "set",
+            "NORTH",
+            "--staff-size",
+            "12",
+            "--partners",
+            "4",
+        ],
+        None,
+    );
+    assert!(
+        sizes.contains("staff size 12") && sizes.contains("partners 4"),
+        "{sizes}"
+    );
+    let bad = run(&["team", "set", "NORTH", "--staff-size", "0"], &env, None);
+    assert!(!bad.status.success());
+}
+
+#[test]
+fn a_malformed_database_url_is_refused_at_once_in_one_line() {
+    let started = std::time::Instant::now();
+    let out = run(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://[broken")],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("DATABASE_URL"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "no retrying"
+    );
+}
+
+#[test]
+fn an_https_public_url_without_a_session_key_refuses_to_serve_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/crt.db", dir.path().display());
+    let out = run(
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[
+            ("DATABASE_URL", url.as_str()),
+            ("PUBLIC_URL", "https://feedback.example.nhs.uk"),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("SESSION_KEY"), "{err}");
+}
+
+#[test]
+fn serve_names_the_address_it_really_listens_on() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/crt.db", dir.path().display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crt-feedback"))
+        .args(["serve", "--demo", "--bind", &bind])
+        .current_dir(dir.path())
+        .env_remove("CRT_CONFIG")
+        .env_remove("PUBLIC_URL")
+        .env("DATABASE_URL", &url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    while !lines.iter().any(|l: &String| l.starts_with("open ")) {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        lines.push(line.trim().to_string());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        lines.contains(&format!("listening on http://{bind}")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&format!("open http://localhost:{port}/staff/sign-in")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains(":8080")), "{lines:?}");
+}

@@ -2,6 +2,7 @@
 //! (a SQLite file, or a PostgreSQL database when `TEST_DATABASE_URL` is set).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod anonymity;
 mod bad_input;
 mod cli;
@@ -19,12 +20,15 @@ mod logs;
 mod migrations;
 mod openapi;
 mod pg_restart;
+mod proxies;
 mod release;
 mod reports;
 mod role_matrix;
+mod rounds;
 mod several_servers;
 mod staff_pages;
 mod survey_journey;
 mod texts;
+mod transport;
 mod urgent;
 mod welsh;

@@ -1,10 +1,11 @@
-//! Bearer API keys: the key finds the user, and the user's roles decide the rest.
+//! Bearer API keys: the key finds the user, and the user's roles decide the rest. A revoked or
+//! expired key, or one whose owner is disabled, gets 401.
 
 use crate::error::AppError;
 use crate::staff::{self, Permission, StaffUser, api_keys};
 use crate::teams::Team;
 use crate::web::State;
-use crate::web::blocking::run_db_read;
+use crate::web::blocking::{run_db, run_db_read};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION};
 use std::future::Future;
 use std::pin::Pin;
@@ -32,14 +33,26 @@ impl FromRequest for ApiUser {
                 .filter(|k| !k.is_empty())
                 .ok_or(AppError::Unauthorized)?;
             let state = state.ok_or(AppError::Internal(anyhow::anyhow!("state missing")))?;
-            let user = run_db_read(&state.pool, move |conn| {
-                let Some(user_id) = api_keys::user_for_key(conn, &key)? else {
+            let found = run_db_read(&state.pool, move |conn| {
+                let Some(valid) = api_keys::find_valid(conn, &key)? else {
                     return Ok(None);
                 };
-                staff::load(conn, &user_id)
+                Ok::<_, diesel::result::Error>(
+                    staff::load(conn, &valid.user_id)?.map(|user| (valid, user)),
+                )
             })
             .await?;
-            user.map(ApiUser).ok_or(AppError::Unauthorized)
+            let (valid, user) = found.ok_or(AppError::Unauthorized)?;
+            // The day a key was last used shows which keys are still needed; kept to the day,
+            // so this writes once a day per key.
+            let today = crate::db::today();
+            if valid.last_used_on != Some(today) {
+                run_db(&state.pool, move |conn| {
+                    api_keys::mark_used(conn, &valid.key_id, today)
+                })
+                .await?;
+            }
+            Ok(ApiUser(user))
         })
     }
 }

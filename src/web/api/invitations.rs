@@ -7,7 +7,9 @@ use crate::concerns::audit::AuditAction;
 use crate::contacts::UkMobile;
 use crate::error::AppError;
 use crate::invitations::{self, Batch, Channel, InviteContact, InviteEmail, MAX_BATCH};
+use crate::rounds::{self, Sending};
 use crate::staff::Permission;
+use crate::staff::invitation_allowance;
 use crate::web::State;
 use crate::web::blocking::run_db;
 use actix_web::{HttpResponse, web};
@@ -182,7 +184,9 @@ fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
     }
 }
 
-/// Issues invitations for a team.
+/// Issues invitations for a team. Clinicians issue discharge questionnaires only; staff and
+/// partner ones go out as survey rounds (`POST /api/v1/teams/{code}/rounds`). Discharge
+/// invitations count against each user's daily allowance.
 #[utoipa::path(
     post,
     path = "/api/v1/teams/{code}/invitations",
@@ -192,7 +196,7 @@ fn recipients(req: &IssueRequest) -> Result<Recipients, AppError> {
     request_body = IssueRequest,
     responses(
         (status = 201, description = "Issued", body = Issued),
-        crate::web::errors::RecordErrors,
+        crate::web::errors::IssueErrors,
     )
 )]
 pub async fn issue(
@@ -217,6 +221,13 @@ pub async fn issue(
                 ),
             )
         })?;
+    let sending = Sending::of(version.survey.respondent);
+    if sending == Sending::ByRound && !user.0.can(&team.id, Permission::RunSurveyRounds) {
+        return Err(AppError::NotAllowed {
+            field: Some("survey".into()),
+            message: rounds::ROUND_ONLY.into(),
+        });
+    }
     let recipients = recipients(&request)?;
     if matches!(recipients, Recipients::Mobiles { .. }) && !state.texts {
         return Err(AppError::field(
@@ -225,12 +236,30 @@ pub async fn issue(
         ));
     }
     let opt_outs = state.opt_outs.clone();
+    let (how_many, counted_field) = match &recipients {
+        Recipients::Links { count, .. } => (*count, "count"),
+        Recipients::Emails(emails) => (emails.len(), "emails"),
+        Recipients::Mobiles { valid, .. } => (valid.len(), "mobiles"),
+    };
+    let allowance = state.settings.invites_per_user_per_day;
+    let user_id = user.0.id.clone();
     let expiry_days = state.settings.invitation_expiry_days;
     let actor = user.0.audit_label();
     let public_url = state.settings.public_url.clone();
     let slug = version.survey.slug.clone();
     let team_id = team.id.clone();
     let outcome = run_db(&state.pool, move |conn| {
+        if sending == Sending::AtDischarge {
+            let today = crate::db::today();
+            if let Err(over) =
+                invitation_allowance::take(conn, &user_id, how_many, allowance, today)?
+            {
+                return Err(AppError::LimitReached {
+                    field: Some(counted_field.into()),
+                    message: over.message(),
+                });
+            }
+        }
         let batch = Batch {
             team_id: &team_id,
             survey_version_id: &version.id,

@@ -7,6 +7,7 @@ mod openapi;
 mod opt_outs;
 mod reports;
 mod responses;
+mod rounds;
 mod surveys;
 mod urgent;
 
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/teams/{code}/invitations",
                 web::post().to(invitations::issue),
             )
+            .route("/teams/{code}/rounds", web::post().to(rounds::open))
             .route("/teams/{code}/concerns", web::get().to(concerns::list))
             .route("/teams/{code}/concerns", web::post().to(concerns::create))
             .route(

@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the API described from the handlers' own annotations and types,
 //! so the description cannot drift from the code without the schema check in CI noticing.
 
-use super::{concerns, invitations, opt_outs, reports, responses, surveys, urgent};
+use super::{concerns, invitations, opt_outs, reports, responses, rounds, surveys, urgent};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -33,6 +33,7 @@ impl Modify for ApiKeys {
     paths(
         surveys::list,
         invitations::issue,
+        rounds::open,
         concerns::list,
         concerns::create,
         concerns::add_action,

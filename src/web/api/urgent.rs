@@ -94,7 +94,9 @@ pub async fn acknowledge(
     Ok(HttpResponse::Ok().json(done))
 }
 
-/// A change to a team's duty contact: give a field to set it, `null` or "" to clear it.
+/// A change to a team: give a field to set it, `null` (or "") to clear it. The duty contact
+/// is set by the team's managers and admins; the sizes that cap survey rounds by admins only,
+/// so that a round cannot be made bigger than the team by whoever sends it.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamChange {
@@ -104,20 +106,46 @@ pub struct TeamChange {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     urgent_mobile: Option<Option<String>>,
+    /// How many staff the team has (1 to 500): the most links a staff round issues. Admins only.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 500)]
+    staff_size: Option<Option<i32>>,
+    /// How many partner services the team works with (1 to 500): the most links a partner
+    /// round issues. Admins only.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 500)]
+    partners: Option<Option<i32>>,
 }
 
 /// A field that is there, even as `null`, is `Some`: an absent field changes nothing.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
-/// The team's duty contact as the API shows it.
+/// Checks a round size: absent stays, `null` clears, else 1 to `MAX_ROUND_SIZE`.
+fn checked_size(given: Option<Option<i32>>, field: &str) -> Result<Option<Option<i32>>, AppError> {
+    match given {
+        Some(Some(n)) if !(1..=crate::teams::MAX_ROUND_SIZE).contains(&n) => Err(AppError::field(
+            field,
+            format!("{field} must be from 1 to {}", crate::teams::MAX_ROUND_SIZE),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The team's duty contact and round sizes as the API shows them.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct TeamView {
     code: String,
     name: String,
     urgent_email: Option<String>,
     urgent_mobile: Option<String>,
+    staff_size: Option<i32>,
+    partners: Option<i32>,
 }
 
 /// Checks one part of a change: absent stays, empty or `null` clears, anything else is parsed.
@@ -146,7 +174,7 @@ fn checked(
     params(("code" = String, Path, description = "The team's code")),
     request_body = TeamChange,
     responses(
-        (status = 200, description = "The team's duty contact as it now stands", body = TeamView),
+        (status = 200, description = "The team's duty contact and round sizes as they now stand", body = TeamView),
         crate::web::errors::RecordErrors,
     )
 )]
@@ -160,6 +188,23 @@ pub async fn update_team(
         .team(&state, code.into_inner(), Permission::SetDutyContact)
         .await?;
     let change: TeamChange = parse_body(&body)?;
+    let sizes_given = change.staff_size.is_some() || change.partners.is_some();
+    if sizes_given && !user.0.is_admin {
+        return Err(AppError::NotAllowed {
+            field: Some(
+                if change.staff_size.is_some() {
+                    "staff_size"
+                } else {
+                    "partners"
+                }
+                .into(),
+            ),
+            message: "a team's staff size and partner list size are set by an admin".into(),
+        });
+    }
+    let staff_size = checked_size(change.staff_size, "staff_size")?;
+    let partners = checked_size(change.partners, "partners")?;
+    let contact_given = change.urgent_email.is_some() || change.urgent_mobile.is_some();
     let email = checked(
         change.urgent_email,
         urgent::parse_duty_email,
@@ -172,20 +217,33 @@ pub async fn update_team(
     )?;
     let actor = user.0.audit_label();
     let contact = run_db(&state.pool, move |conn| {
-        urgent::set_duty_contact(
-            conn,
-            &team.id,
-            email.as_ref().map(Option::as_deref),
-            mobile.as_ref().map(Option::as_deref),
-        )?;
-        audit::record(
-            conn,
-            &actor,
-            AuditAction::TeamDutyContact,
-            Some(&team.id),
-            "",
-        )?;
+        if contact_given || !sizes_given {
+            urgent::set_duty_contact(
+                conn,
+                &team.id,
+                email.as_ref().map(Option::as_deref),
+                mobile.as_ref().map(Option::as_deref),
+            )?;
+            audit::record(
+                conn,
+                &actor,
+                AuditAction::TeamDutyContact,
+                Some(&team.id),
+                "",
+            )?;
+        }
+        if sizes_given {
+            crate::teams::set_round_sizes(conn, &team.id, staff_size, partners)?;
+            audit::record(
+                conn,
+                &actor,
+                AuditAction::TeamRoundSizes,
+                Some(&team.id),
+                &crate::teams::round_sizes_detail(staff_size, partners),
+            )?;
+        }
         let contact = urgent::duty_contact(conn, &team.id)?;
+        let team = crate::teams::find(conn, &team.id)?.unwrap_or(team);
         Ok::<_, AppError>((team, contact))
     })
     .await?;
@@ -195,5 +253,7 @@ pub async fn update_team(
         name: team.name,
         urgent_email: contact.email,
         urgent_mobile: contact.mobile,
+        staff_size: team.staff_size,
+        partners: team.partners,
     }))
 }

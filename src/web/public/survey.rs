@@ -165,6 +165,7 @@ pub async fn submit(
                 field: "form".into(),
                 code: "unreadable",
                 message: "What was sent could not be read. Please check your answers and send them again.".into(),
+                count: None,
             };
             // Show back what could be read, marks and all, so the person can mend it.
             let readable: Vec<(String, String)> =

@@ -71,7 +71,12 @@ pub fn form_context(
             } else {
                 format!("#{}", e.field)
             };
-            json!({ "href": href, "message": t(lang, &format!("error_{}", e.code)) })
+            let message = t(lang, &format!("error_{}", e.code));
+            let message = match e.count {
+                Some(count) => message.replace("{count}", &count.to_string()),
+                None => message,
+            };
+            json!({ "href": href, "message": message })
         })
         .collect();
     let title = survey.title_in(code);

@@ -16,7 +16,8 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 use std::collections::HashMap;
 
-fn admin_only(signed_in: &SignedIn) -> Result<(), AppError> {
+/// Refuses anyone but an admin.
+pub(super) fn admin_only(signed_in: &SignedIn) -> Result<(), AppError> {
     if signed_in.user.is_admin {
         Ok(())
     } else {
@@ -24,14 +25,20 @@ fn admin_only(signed_in: &SignedIn) -> Result<(), AppError> {
     }
 }
 
-async fn render(
+/// The admin page, with a refused form's values and errors when there are some.
+pub(super) async fn render(
     state: &State,
     signed_in: &SignedIn,
     values: &HashMap<String, String>,
     errors: &[(&str, String)],
 ) -> Result<HttpResponse, PageError> {
-    let (all, tablets) = run_db_read(&state.pool, |conn| {
-        Ok::<_, diesel::result::Error>((teams::all(conn)?, crate::tablets::all(conn)?))
+    let (all, tablets, accounts, keys) = run_db_read(&state.pool, |conn| {
+        Ok::<_, diesel::result::Error>((
+            teams::all(conn)?,
+            crate::tablets::all(conn)?,
+            staff::directory::accounts(conn)?,
+            staff::api_keys::list(conn, None)?,
+        ))
     })
     .await?;
     let tablets: Vec<_> = tablets
@@ -70,6 +77,43 @@ async fn render(
             })
         })
         .collect();
+    // A refused round size comes back in its own team's form, as typed.
+    let sizes_code = get("sizes_code");
+    let sizes: Vec<_> = all
+        .iter()
+        .map(|t| {
+            let refused = t.code == sizes_code;
+            let shown = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+            json!({
+                "code": t.code,
+                "name": t.name,
+                "staff_size": if refused { get("staff_size") } else { shown(t.staff_size) },
+                "partners": if refused { get("partners") } else { shown(t.partners) },
+                "staff_size_error": if refused { error(&format!("staff-size-{}", t.code)) } else { None },
+                "partners_error": if refused { error(&format!("partners-{}", t.code)) } else { None },
+            })
+        })
+        .collect();
+    let me = signed_in.user.id.clone();
+    let accounts: Vec<_> = accounts
+        .iter()
+        .map(|a| json!({ "account": a, "is_me": a.id == me }))
+        .collect();
+    let keys: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.id,
+                "owner": k.owner,
+                "name": k.name,
+                "created_on": k.created_at.date(),
+                "last_used_on": k.last_used_on,
+                "expires_on": k.expires_at.map(|at| at.date()),
+                "state": k.state.as_str(),
+                "revocable": k.state != staff::api_keys::KeyState::Revoked,
+            })
+        })
+        .collect();
     let context = json!({
         "title": if errors.is_empty() { "Teams and staff" } else { "Error: Teams and staff" },
         "teams": all,
@@ -79,6 +123,10 @@ async fn render(
         "tablet_label": get("tablet_label"),
         "tablet_label_error": error("tablet_label"),
         "tablet_team_error": error("tablet_team"),
+        "sizes": sizes,
+        "accounts": accounts,
+        "accounts_error": error("accounts"),
+        "keys": keys,
         "fallback_email": state.settings.urgent_fallback_email,
         "errors": errors.iter().map(|(f, m)| json!({ "href": format!("#{f}"), "message": m })).collect::<Vec<_>>(),
         "team_code": get("team_code"),
@@ -108,7 +156,8 @@ pub async fn show(state: State, signed_in: SignedIn) -> Result<HttpResponse, Pag
     render(&state, &signed_in, &HashMap::new(), &[]).await
 }
 
-fn back() -> HttpResponse {
+/// Back to the admin page after a change.
+pub(super) fn back() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, "/staff/admin"))
         .finish()
@@ -455,6 +504,57 @@ pub async fn revoke_tablet(
             AuditAction::TabletRevoke,
             Some(&tablet.team_id),
             "",
+        )?;
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(back())
+}
+
+/// Sets the sizes that cap a team's survey rounds: how many staff it has and how many partner
+/// services it works with. An empty field clears that size.
+pub async fn set_round_sizes(
+    state: State,
+    signed_in: SignedIn,
+    code: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    admin_only(&signed_in)?;
+    let form = StaffForm::checked(&signed_in, form)?;
+    let code = code.into_inner().to_ascii_uppercase();
+    let size = |value: &str, what: &str| match value.trim() {
+        "" => Ok(None),
+        v => teams::parse_round_size(v, what).map(Some),
+    };
+    let staff_size = size(form.get("staff_size"), "The staff size");
+    let partners = size(form.get("partners"), "The number of partner services");
+    let (staff_size, partners) = match (staff_size, partners) {
+        (Ok(s), Ok(p)) => (s, p),
+        (s, p) => {
+            let mut values = form.0.clone();
+            values.insert("sizes_code".into(), code.clone());
+            let staff_field = format!("staff-size-{code}");
+            let partners_field = format!("partners-{code}");
+            let mut errors: Vec<(&str, String)> = Vec::new();
+            if let Err(why) = s {
+                errors.push((&staff_field, why));
+            }
+            if let Err(why) = p {
+                errors.push((&partners_field, why));
+            }
+            return render(&state, &signed_in, &values, &errors).await;
+        }
+    };
+    let actor = signed_in.user.audit_label();
+    run_db(&state.pool, move |conn| {
+        let team = teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
+        teams::set_round_sizes(conn, &team.id, Some(staff_size), Some(partners))?;
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::TeamRoundSizes,
+            Some(&team.id),
+            &teams::round_sizes_detail(Some(staff_size), Some(partners)),
         )?;
         Ok::<_, AppError>(())
     })

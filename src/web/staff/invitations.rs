@@ -9,7 +9,9 @@ use crate::error::AppError;
 use crate::invitations::{
     self, Batch, Channel, InviteContact, InviteEmail, IssuedLink, MAX_BATCH, short_code,
 };
+use crate::rounds::{self, Sending};
 use crate::staff::Permission;
+use crate::staff::invitation_allowance;
 use crate::surveys::SurveyVersion;
 use crate::teams::Team;
 use crate::web::State;
@@ -29,9 +31,12 @@ fn form_page(
     values: &HashMap<String, String>,
     errors: &[(&str, String)],
 ) -> HttpResponse {
+    // Clinicians see the discharge questionnaires only; managers send the others as rounds.
+    let rounds_too = signed_in.user.can(&team.id, Permission::RunSurveyRounds);
     let surveys: Vec<Value> = state
         .catalogue
         .all_current()
+        .filter(|v| rounds_too || Sending::of(v.survey.respondent) == Sending::AtDischarge)
         .map(|v| json!({ "slug": v.survey.slug, "title": v.survey.title, "selected": values.get("survey") == Some(&v.survey.slug) }))
         .collect();
     let error = |field: &str| {
@@ -59,6 +64,7 @@ fn form_page(
         "count_error": error("count"),
         "emails_error": error("emails"),
         "mode_error": error("mode"),
+        "can_run_rounds": rounds_too,
     });
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -66,6 +72,20 @@ fn form_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     state.page("pages/invite", status, context, &signed_in.chrome())
+}
+
+/// The form again with the daily allowance named next to the field that asked for too many.
+fn over_allowance_page(
+    state: &State,
+    signed_in: &SignedIn,
+    team: &Team,
+    values: &HashMap<String, String>,
+    field: &'static str,
+    message: String,
+) -> HttpResponse {
+    let mut page = form_page(state, signed_in, team, values, &[(field, message)]);
+    *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    page
 }
 
 /// The form.
@@ -227,9 +247,44 @@ pub async fn issue(
     if !errors.is_empty() {
         return Ok(form_page(&state, &signed_in, &team, &form.0, &errors));
     }
+    if plans
+        .iter()
+        .any(|(_, v, _, _)| Sending::of(v.survey.respondent) == Sending::ByRound)
+        && !signed_in.user.can(&team.id, Permission::RunSurveyRounds)
+    {
+        return Err(AppError::NotAllowed {
+            field: Some("survey".into()),
+            message: rounds::ROUND_ONLY.into(),
+        }
+        .into());
+    }
+    // Discharge invitations count against the user's daily allowance, all of them or none.
+    let discharge: usize = plans
+        .iter()
+        .filter(|(_, v, _, _)| Sending::of(v.survey.respondent) == Sending::AtDischarge)
+        .map(|(_, _, count, emails)| count + emails.len())
+        .sum();
+    let counted_field = match form.get("mode") {
+        "emails" => "emails",
+        "mobiles" => "mobiles",
+        _ => "count",
+    };
+    let allowance = state.settings.invites_per_user_per_day;
+    let user_id = signed_in.user.id.clone();
 
     let opt_outs = state.opt_outs.clone();
     let issued = run_db(&state.pool, move |conn| {
+        if discharge > 0 {
+            let today = crate::db::today();
+            if let Err(over) =
+                invitation_allowance::take(conn, &user_id, discharge, allowance, today)?
+            {
+                return Err(AppError::LimitReached {
+                    field: Some(counted_field.into()),
+                    message: over.message(),
+                });
+            }
+        }
         let mut cards = Vec::new();
         let mut queued = 0;
         let mut opted_out = 0;
@@ -262,8 +317,22 @@ pub async fn issue(
         }
         Ok::<_, AppError>((cards, queued, opted_out))
     })
-    .await?;
-    let (cards, queued, opted_out) = issued;
+    .await;
+    let (cards, queued, opted_out) = match issued {
+        Ok(issued) => issued,
+        Err(AppError::LimitReached { field, message }) => {
+            let field = match field.as_deref() {
+                Some("emails") => "emails",
+                Some("mobiles") => "mobiles",
+                _ => "count",
+            };
+            let message = format!("{}{}", message[..1].to_uppercase(), &message[1..]);
+            return Ok(over_allowance_page(
+                &state, &signed_in, &team, &form.0, field, message,
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if queued > 0 {
         state.nudge.wake();
     }

@@ -1,6 +1,7 @@
 //! The signed-in staff area: sign-in, teams, invitations, concerns and actions, the audit log.
 //! Every route checks the user's role in the team whose data it touches.
 
+mod accounts;
 mod admin;
 mod audit_log;
 mod concerns;
@@ -10,6 +11,7 @@ mod home;
 mod invitations;
 mod opt_outs;
 mod responses;
+mod rounds;
 mod sign_in;
 mod urgent;
 
@@ -42,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
         "/teams/{code}/invitations",
         web::post().to(invitations::issue),
     )
+    .route("/teams/{code}/rounds", web::get().to(rounds::show))
+    .route("/teams/{code}/rounds", web::post().to(rounds::open))
     .route("/teams/{code}/concerns", web::get().to(concerns::list))
     .route("/teams/{code}/concerns", web::post().to(concerns::create))
     .route("/concerns/{id}", web::get().to(concerns::show))
@@ -115,6 +119,24 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &Limiter) {
     .route(
         "/admin/teams/{code}/preferences",
         web::post().to(admin::set_preferences),
+    )
+    .route(
+        "/admin/teams/{code}/round-sizes",
+        web::post().to(admin::set_round_sizes),
+    )
+    .route(
+        "/admin/users/{id}/disable",
+        web::post().to(accounts::disable),
+    )
+    .route("/admin/users/{id}/enable", web::post().to(accounts::enable))
+    .route("/admin/users/{id}/unlock", web::post().to(accounts::unlock))
+    .route(
+        "/admin/users/{id}/roles/{code}/remove",
+        web::post().to(accounts::remove_role),
+    )
+    .route(
+        "/admin/api-keys/{id}/revoke",
+        web::post().to(accounts::revoke_key),
     );
 }
 

@@ -13,7 +13,7 @@ use crate::web::session::{self, SignedIn, check_csrf, csrf_token};
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -42,10 +42,12 @@ pub async fn show(state: State, session: Session) -> HttpResponse {
     page(&state, &session, StatusCode::OK, "", None)
 }
 
-/// Checks the password; failures are slowed, then locked, identically for unknown addresses.
+/// Checks the password; failures are slowed, then delayed for this client, identically for
+/// unknown addresses (see `staff::sign_in`).
 pub async fn submit(
     state: State,
     session: Session,
+    req: HttpRequest,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -74,8 +76,13 @@ pub async fn submit(
         lock_minutes: state.settings.login_lock_minutes,
     };
     let typed = email.clone();
+    let client = crate::web::client_address::client_key(
+        req.peer_addr(),
+        req.headers(),
+        &state.settings.trusted_proxies,
+    );
     let outcome = run_db(&state.pool, move |conn| {
-        let outcome = staff::sign_in::attempt(conn, &typed, &password, policy)?;
+        let outcome = staff::sign_in::attempt(conn, &typed, &password, &client, policy)?;
         let user = match &outcome {
             SignInOutcome::Success(id) => staff::load(conn, id)?,
             _ => None,
@@ -98,15 +105,27 @@ pub async fn submit(
                 .insert_header((LOCATION, "/staff"))
                 .finish())
         }
-        (SignInOutcome::Locked { .. }, _) => Ok(page(
-            &state,
-            &session,
-            StatusCode::TOO_MANY_REQUESTS,
-            &email,
-            Some(
-                "Too many attempts. Wait a while before trying again, or ask an administrator for help",
-            ),
-        )),
+        (SignInOutcome::Locked { until }, _) => {
+            let minutes = (until - crate::db::now())
+                .num_seconds()
+                .max(1)
+                .saturating_add(59)
+                / 60;
+            let wait = if minutes == 1 {
+                "a minute".to_string()
+            } else {
+                format!("{minutes} minutes")
+            };
+            Ok(page(
+                &state,
+                &session,
+                StatusCode::TOO_MANY_REQUESTS,
+                &email,
+                Some(&format!(
+                    "Too many attempts. Wait {wait} before trying again from here, or ask an administrator to unlock your account"
+                )),
+            ))
+        }
         (outcome, _) => {
             let failures = match outcome {
                 SignInOutcome::Failed { failures } => failures,
