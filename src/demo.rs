@@ -104,6 +104,7 @@ pub(crate) fn answers_for(version: &SurveyVersion, d: &mut Dice, goodness: u64) 
             question_id: q.id.clone(),
             kind: q.kind,
             value,
+            equality: q.equality,
         });
     }
     out
