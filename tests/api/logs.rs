@@ -96,7 +96,7 @@ async fn server_logs_hold_no_token_no_email_address_and_no_answer() {
             .send()
     };
     assert_eq!(
-        issue(serde_json::json!({"survey": "carer", "emails": [invited]}))
+        issue(serde_json::json!({"survey": "carer", "emails": [invited], "carer_consent": true}))
             .await
             .unwrap()
             .status(),

@@ -4,6 +4,7 @@ use super::{ApiUser, parse_body};
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
+use crate::invitations::consent::CarerConsent;
 use crate::invitations::{self, Batch, Channel, InviteEmail, MAX_BATCH};
 use crate::staff::Permission;
 use crate::web::State;
@@ -24,6 +25,10 @@ pub struct IssueRequest {
     emails: Option<Vec<String>>,
     /// `printed` (the default) or `other` for links; `email` for emails.
     channel: Option<String>,
+    /// Required as `true` for the carer questionnaire: the person agreed to their carer being
+    /// asked, and there is no safeguarding reason not to contact the carer. Only the number of
+    /// invitations issued with it is recorded.
+    carer_consent: Option<bool>,
 }
 
 /// A printable link with its short code.
@@ -141,6 +146,11 @@ pub async fn issue(
             )
         })?;
     let recipients = recipients(&request)?;
+    let consent = CarerConsent::check(
+        version.survey.respondent,
+        request.carer_consent == Some(true),
+    )
+    .map_err(|missing| AppError::field("carer_consent", missing.to_string()))?;
     let expiry_days = state.settings.invitation_expiry_days;
     let actor = user.0.audit_label();
     let public_url = state.settings.public_url.clone();
@@ -160,7 +170,7 @@ pub async fn issue(
                     &actor,
                     AuditAction::InvitationsIssue,
                     Some(&team_id),
-                    &format!("survey={slug} links={count}"),
+                    &format!("survey={slug} links={count}{}", consent.audit_note(*count)),
                 )?;
                 Issued::Links {
                     invitations: links
@@ -180,7 +190,10 @@ pub async fn issue(
                     &actor,
                     AuditAction::InvitationsIssue,
                     Some(&team_id),
-                    &format!("survey={slug} emails={queued}"),
+                    &format!(
+                        "survey={slug} emails={queued}{}",
+                        consent.audit_note(queued)
+                    ),
                 )?;
                 Issued::Emails { queued }
             }

@@ -5,6 +5,7 @@ use super::{StaffForm, team_for};
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
+use crate::invitations::consent::CarerConsent;
 use crate::invitations::{self, Batch, Channel, InviteEmail, IssuedLink, MAX_BATCH, short_code};
 use crate::staff::Permission;
 use crate::surveys::SurveyVersion;
@@ -52,6 +53,8 @@ fn form_page(
         "count_error": error("count"),
         "emails_error": error("emails"),
         "mode_error": error("mode"),
+        "carer_consent_error": error("carer_consent"),
+        "carer_consent": values.get("carer_consent").is_some_and(|v| v == "yes"),
     });
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -138,6 +141,7 @@ pub async fn issue(
     // Each planned batch: (who it is for, questionnaire, printed count, or emails).
     let mut plans: Vec<(String, Arc<SurveyVersion>, usize, Vec<InviteEmail>)> = Vec::new();
     let mut errors: Vec<(&str, String)> = Vec::new();
+    let consent_ticked = form.get("carer_consent") == "yes";
     match form.get("mode") {
         "pair" => {
             let (su, carer) = discharge_pair(&state, &team)?;
@@ -192,6 +196,17 @@ pub async fn issue(
         }
         _ => errors.push(("mode", "Choose what to issue".into())),
     }
+    // A carer is contacted only with the person's agreement and no safeguarding reason not to.
+    let mut consents = Vec::with_capacity(plans.len());
+    for (_, version, _, _) in &plans {
+        match CarerConsent::check(version.survey.respondent, consent_ticked) {
+            Ok(consent) => consents.push(consent),
+            Err(missing) => {
+                errors.push(("carer_consent", missing.to_string()));
+                break;
+            }
+        }
+    }
     if !errors.is_empty() {
         return Ok(form_page(&state, &signed_in, &team, &form.0, &errors));
     }
@@ -199,7 +214,7 @@ pub async fn issue(
     let issued = run_db(&state.pool, move |conn| {
         let mut cards = Vec::new();
         let mut queued = 0;
-        for (who, version, count, emails) in &plans {
+        for ((who, version, count, emails), consent) in plans.iter().zip(&consents) {
             let batch = Batch {
                 team_id: &team_id,
                 survey_version_id: &version.id,
@@ -217,10 +232,11 @@ pub async fn issue(
                 AuditAction::InvitationsIssue,
                 Some(&team_id),
                 &format!(
-                    "survey={} links={} emails={}",
+                    "survey={} links={} emails={}{}",
                     version.survey.slug,
                     count,
-                    emails.len()
+                    emails.len(),
+                    consent.audit_note(count + emails.len())
                 ),
             )?;
         }
