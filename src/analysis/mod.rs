@@ -14,4 +14,4 @@ pub use agreement::{
 };
 pub use fft::{FftCounts, FftFigures, fft_figures};
 pub use median::median_days;
-pub use suppression::{comments_visible, needs_total_withheld, suppress_cells};
+pub use suppression::{comments_visible, needs_total_withheld, suppress_cells, suppress_pooled};
