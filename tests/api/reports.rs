@@ -563,8 +563,8 @@ async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisati
     let html = pack.text().await.unwrap();
     assert_eq!(
         html.matches("class=\"pack-page\"").count(),
-        2 + 13,
-        "an intro, a page per criterion and 22c"
+        2 + 19,
+        "an intro, a page per criterion (16 of the scale and our 3 indicators) and 22c"
     );
     assert!(html.contains("Calls not returned at weekends"));
     assert!(html.contains("What people said"));
@@ -594,4 +594,183 @@ async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisati
         report["fft"]
     );
     assert!(report["sentiment"]["comments"].as_u64().unwrap() > 50);
+}
+
+#[actix_web::test]
+async fn the_breakdown_by_ethnic_group_shows_large_categories_and_hides_a_small_one_with_the_next_smallest()
+ {
+    let (app, key) = spawn_team().await;
+    let admin = app.add_user("admin@example.org", None, &[]);
+    let kind = question_for(&app, &key, "service-user", "22d").await;
+    // Seven White British say very good and agree; six Black African say poor and disagree;
+    // two Indian and five who prefer not to say, very good.
+    let groups: [(&str, usize, &str, &str); 4] = [
+        ("white_british", 7, "5", "5"),
+        ("black_african", 6, "2", "2"),
+        ("asian_indian", 2, "5", "5"),
+        ("prefer_not_to_say", 5, "5", "4"),
+    ];
+    for (category, count, fft, agree) in groups {
+        for _ in 0..count {
+            answer(
+                &app,
+                &key,
+                "service-user",
+                &[
+                    ("about_ethnic_group", category),
+                    ("fft", fft),
+                    (&kind, agree),
+                ],
+            )
+            .await;
+        }
+    }
+    let by = |app: &TestApp, key: &str, path: &str| {
+        let url = app.url(path);
+        let key = key.to_string();
+        let client = app.client.clone();
+        async move {
+            let res = client.get(url).bearer_auth(key).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let waiting = by(&app, &key, "/api/v1/teams/NORTH/report?by=ethnic_group").await;
+    assert_eq!(
+        waiting["breakdown"]["responses"], 0,
+        "nothing before a release"
+    );
+    app.release();
+
+    let r = by(&app, &key, "/api/v1/teams/NORTH/report?by=ethnic_group").await;
+    let b = &r["breakdown"];
+    assert_eq!(b["by"], "ethnic_group");
+    assert_eq!(b["groups"], json!(["service_user", "carer"]));
+    assert_eq!(b["responses"], 20);
+    assert_eq!(
+        r["responses"]["service_user"], 20,
+        "the report itself is unchanged"
+    );
+    let category = |id: &str| {
+        b["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["category"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .clone()
+    };
+    let agreement = |c: &Value, code: &str| {
+        c["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["criterion"] == code)
+            .unwrap()["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source"] == "service_user")
+            .unwrap()
+            .clone()
+    };
+    let white = category("white_british");
+    assert_eq!(white["responses"], 7);
+    assert_eq!(white["suppressed"], false);
+    assert_eq!(white["fft"]["very_good"], 7);
+    assert_eq!(white["fft"]["positive_pct"], 100.0);
+    assert_eq!(agreement(&white, "22d")["agree_pct"], 100.0);
+    assert_eq!(agreement(&white, "22d")["n"], 7);
+    let black = category("black_african");
+    assert_eq!(black["responses"], 6);
+    assert_eq!(black["fft"]["poor"], 6);
+    assert_eq!(black["fft"]["positive_pct"], 0.0);
+    assert_eq!(black["fft"]["negative_pct"], 100.0);
+    assert_eq!(agreement(&black, "22d")["agree_pct"], 0.0);
+    assert_eq!(agreement(&black, "22d")["ci_high"], 39.0);
+    // Two Indian responses are too few; hiding them alone would let 20 - 7 - 6 - 5 = 2 be
+    // worked out, so the next-smallest (the five who preferred not to say) is hidden too.
+    for hidden in ["asian_indian", "prefer_not_to_say"] {
+        let c = category(hidden);
+        assert_eq!(c["responses"], Value::Null, "{hidden}");
+        assert_eq!(c["suppressed"], true);
+        assert_eq!(c["fft"]["total"], Value::Null);
+        assert_eq!(c["fft"]["suppressed"], true);
+        assert_eq!(agreement(&c, "22d")["n"], Value::Null);
+        assert_eq!(agreement(&c, "22d")["suppressed"], true);
+    }
+    let shown: i64 = b["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["responses"].as_i64())
+        .sum();
+    assert_eq!(shown, 13, "white, black and a row of zeros");
+    let hidden = b["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["suppressed"] == true)
+        .count();
+    assert_eq!(
+        (hidden, 20 - shown),
+        (2, 7),
+        "what the total leaves is seven people in two hidden places, so neither can be pinned"
+    );
+    assert_eq!(
+        category("chinese")["responses"],
+        0,
+        "a zero identifies nobody"
+    );
+    assert_eq!(category("not_answered")["responses"], 0);
+    // The FFT of every shown category adds up with the hidden ones to the report's own.
+    assert_eq!(r["fft"]["total"], 20);
+
+    // The Trust-wide breakdown gives the same for one team; other dimensions work alike.
+    let trust = by(&app, &admin, "/api/v1/report?by=ethnic_group").await;
+    assert_eq!(trust["breakdown"]["responses"], 20);
+    let ages = by(&app, &key, "/api/v1/teams/NORTH/report?by=age_band").await;
+    assert_eq!(ages["breakdown"]["by"], "age_band");
+    // Without `by` the report has no breakdown at all; an unknown one names the field.
+    assert!(report(&app, &key).await.get("breakdown").is_none());
+    let bad = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/report?by=religion"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    assert_eq!(bad.json::<Value>().await.unwrap()["field"], "by");
+
+    // Never row by row: the About you answers are in no export of answers.
+    let answers = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/answers.csv"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(answers.lines().count() > 20, "{answers}");
+    for about in [
+        "about_",
+        "white_british",
+        "black_african",
+        "prefer_not_to_say",
+    ] {
+        assert!(!answers.contains(about), "{about} in answers.csv");
+    }
+    let stored: i64 = {
+        use crt_feedback::db::schema::answers::dsl::*;
+        use diesel::prelude::*;
+        answers
+            .filter(question_id.like("about_%"))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(stored, 0, "not stored with any response");
 }
