@@ -559,7 +559,7 @@ mod tests {
                 month: month.clone(),
                 count,
             });
-            let mut row = |question_id: &str, value: &str, category: &str| EqualityCount {
+            let row = |question_id: &str, value: &str, category: &str| EqualityCount {
                 team_id: team.into(),
                 version_id: version.id.clone(),
                 respondent: group.clone(),

@@ -181,6 +181,14 @@ pub struct ThemeCounts {
     pub counts: SentimentCounts,
 }
 
+/// One criterion's agreement by month, every source's answers together; a month is hidden
+/// when it has too few answers, with the next-smallest, as in the FFT trend.
+#[derive(Debug)]
+pub struct CriterionTrend {
+    pub criterion: Criterion,
+    pub months: Vec<(String, AgreementFigures)>,
+}
+
 /// The whole report.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Report {
@@ -202,6 +210,11 @@ pub struct Report {
     pub sentiment: SentimentCounts,
     pub sentiment_by_month: Vec<SentimentMonth>,
     pub themes: Vec<ThemeCounts>,
+    /// Agreement per criterion by month, every source together, for the dashboard's trend
+    /// charts; left out of the JSON, which stays as documented.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub criteria_trend: Vec<CriterionTrend>,
     /// Only with `?by=`: the figures by an "About you" category.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<super::breakdown::EqualityBreakdown>,
@@ -236,6 +249,7 @@ pub fn build(inputs: &Inputs<'_>, everything: &Loaded) -> Report {
     let answers = AnswerTotals::add_up(loaded, inputs.versions);
     let criteria = criteria_section(inputs, &answers, &responses);
     let (fft, fft_trend) = fft_section(&answers, min_n);
+    let criteria_trend = criteria_trend_section(&criteria, &answers, min_n);
     let (sentiment, sentiment_by_month) = sentiment_section(loaded, min_n);
     let total_responses: u32 = loaded.responses.iter().map(|r| to_u32(r.count)).sum();
     let response_rate_pct = (responses.total.is_some() && total_responses >= min_n)
@@ -259,8 +273,46 @@ pub fn build(inputs: &Inputs<'_>, everything: &Loaded) -> Report {
         sentiment,
         sentiment_by_month,
         themes: themes_section(loaded, inputs.rules, min_n),
+        criteria_trend,
         breakdown: None,
     }
+}
+
+/// Each reported criterion's agreement by month, all sources together. The months add up to
+/// the period, whose per-source counts the report shows: a small month is hidden with the
+/// next-smallest, so none can be worked out.
+fn criteria_trend_section(
+    criteria: &[CriterionEvidence],
+    answers: &AnswerTotals,
+    min_n: u32,
+) -> Vec<CriterionTrend> {
+    criteria
+        .iter()
+        .map(|c| {
+            let months = answers
+                .criterion_months
+                .get(&c.criterion)
+                .cloned()
+                .unwrap_or_default();
+            let counts: Vec<u32> = months.values().map(|p| p.n).collect();
+            let shown = suppress_cells(&counts, min_n);
+            CriterionTrend {
+                criterion: c.criterion,
+                months: months
+                    .into_iter()
+                    .zip(shown)
+                    .map(|((month, p), shown)| {
+                        let p = if shown.is_some() {
+                            p
+                        } else {
+                            Proportion::default()
+                        };
+                        (month, agreement::figures(p, min_n))
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Responses by group and by channel, from the shown cells. A group with a withheld cell and

@@ -5,6 +5,7 @@ mod admin;
 mod audit_log;
 mod concerns;
 mod evidence;
+mod glance;
 mod home;
 mod invitations;
 mod sign_in;
