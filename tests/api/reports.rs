@@ -597,6 +597,119 @@ async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisati
 }
 
 #[actix_web::test]
+async fn the_demo_reads_true_every_status_shows_and_no_comment_is_repeated_on_a_page() {
+    let app = crate::helpers::spawn_app().await;
+    let catalogue = crt_feedback::surveys::Catalogue::new(
+        crt_feedback::surveys::load_definitions(None).unwrap(),
+    );
+    let themes = crt_feedback::text::themes::default_themes();
+    assert!(crt_feedback::demo::load(&mut app.conn(), &catalogue, &themes).unwrap());
+    let key = app.add_user("m2@example.org", Some(Role::Manager), &["DEMO-NORTH"]);
+    let report = app.api_json(&key, "/api/v1/teams/DEMO-NORTH/report").await;
+    let indicator = |code: &str| {
+        report["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["criterion"] == code)
+            .unwrap()["indicator"]
+            .clone()
+    };
+    assert_eq!(indicator("22d"), "agreement");
+    assert_eq!(indicator("12f"), "disagreement", "late visits not phoned");
+    assert_eq!(indicator("13d"), "insufficient_evidence");
+    assert_eq!(
+        report["responses"]["total"], 720,
+        "every monthly batch is shown"
+    );
+
+    // Comments, on the API and on every page that lists them, are each said once.
+    let comments = app
+        .api_json(&key, "/api/v1/teams/DEMO-NORTH/comments")
+        .await;
+    let texts: Vec<&str> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.len() > 50, "{}", texts.len());
+    let unique: std::collections::BTreeSet<&&str> = texts.iter().collect();
+    assert_eq!(unique.len(), texts.len(), "a comment repeated");
+    let browser = app.browser();
+    let page = browser
+        .get(app.url("/staff/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    browser
+        .post(app.url("/staff/sign-in"))
+        .form(&[
+            ("email", crt_feedback::demo::DEMO_EMAIL),
+            ("password", crt_feedback::demo::DEMO_PASSWORD),
+            ("csrf_token", &crate::helpers::csrf_from(&page)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    for path in [
+        "/staff/teams/DEMO-NORTH/comments",
+        "/staff/teams/DEMO-NORTH/evidence",
+        "/staff/teams/DEMO-NORTH/concerns",
+    ] {
+        let html = browser
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for text in &texts {
+            let escaped = text.replace('\'', "&#x27;");
+            assert!(
+                html.matches(escaped.as_str()).count() <= 1,
+                "{path} repeats {text}"
+            );
+        }
+    }
+    // The dashboard shows every status in words.
+    let dashboard = browser
+        .get(app.url("/staff/teams/DEMO-NORTH/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for words in [
+        ">agrees<",
+        ">below threshold<",
+        ">not enough answers<",
+        "Overdue actions: <strong>1</strong>",
+        "White British",
+    ] {
+        assert!(dashboard.contains(words), "the dashboard lacks {words}");
+    }
+    // "You said, we did" wording follows its labels rather than repeating them.
+    let page = app
+        .client
+        .get(app.url("/teams/DEMO-NORTH/you-said-we-did"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(page.matches("You said:").count(), 2, "{page}");
+    assert!(!page.contains("</strong> You said"), "{page}");
+    assert!(!page.contains("</strong> We "), "{page}");
+}
+
+#[actix_web::test]
 async fn the_breakdown_by_ethnic_group_shows_large_categories_and_hides_a_small_one_with_the_next_smallest()
  {
     let (app, key) = spawn_team().await;
