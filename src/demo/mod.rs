@@ -132,6 +132,15 @@ pub fn load(
                 profile.name
             )),
         )?;
+        crate::urgent::set_duty_contact(
+            conn,
+            &team.id,
+            Some(Some(&format!(
+                "duty.{}@example.org",
+                profile.code.trim_start_matches("DEMO-").to_lowercase()
+            ))),
+            None,
+        )?;
         grants.push((team.id.clone(), Role::Manager));
         let mut answering = answers::Answering::new(profile, &mut dice);
         conn.transaction(|conn| {

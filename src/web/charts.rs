@@ -48,9 +48,11 @@ fn status_colour(status: SourceStatus) -> &'static str {
     }
 }
 
+/// The opening tag: drawn at its own size (so text stays the size it was drawn at), and
+/// scaled down to fit a narrow screen by the page's CSS.
 fn open(id: &str, width: u32, height: u32, title: &str, desc: &str) -> String {
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"sans-serif\" font-size=\"14\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"sans-serif\" font-size=\"14\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         esc(title),
         esc(desc)
     )
