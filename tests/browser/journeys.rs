@@ -386,6 +386,7 @@ async fn glance_journey(app: &TestApp, b: &Browser) {
         19,
         "the pack has the same table"
     );
+    assert!(!b.scrolls_sideways().await, "the pack fits the window");
     b.axe("evidence pack at a glance").await;
     b.screenshot("evidence-pack").await;
     sign_out(b).await;
