@@ -50,6 +50,10 @@ async fn survey_journey(app: &TestApp, b: &Browser, key: &str, width: u32) {
     b.client.goto(&url).await.unwrap();
     b.axe("questionnaire").await;
     b.screenshot("survey-start").await;
+    // The optional About you section closes the questionnaire, saying what it is for.
+    assert!(b.has_text("These questions are optional").await);
+    scroll_to(b, "about-you").await;
+    b.screenshot("survey-about-you").await;
     let mut answers = full_answers(app, key, "service-user").await;
     answers.retain(|(q, _)| q != "fft");
     fill(b, &answers).await;
