@@ -7,6 +7,7 @@
 
 use crate::db::DbConnection;
 use crate::db::cached_sql::{Bind, CachedSql};
+use crate::surveys::Dimension;
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -21,6 +22,10 @@ const ANSWER_SQL: &str = "INSERT INTO answer_totals (team_id, month, survey_vers
 const COMMENT_SQL: &str = "INSERT INTO comment_totals (team_id, month, respondent, sentiment, theme, count) \
      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, month, respondent, sentiment, theme) \
      DO UPDATE SET count = comment_totals.count + excluded.count";
+
+const EQUALITY_SQL: &str = "INSERT INTO equality_totals (team_id, month, survey_version_id, respondent, dimension, category, question_id, value, count) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, month, survey_version_id, respondent, dimension, category, question_id, value) \
+     DO UPDATE SET count = equality_totals.count + excluded.count";
 
 const INVITATION_SQL: &str = "INSERT INTO invitation_totals (team_id, month, survey_version_id, count) \
      VALUES (?, ?, ?, ?) ON CONFLICT (team_id, month, survey_version_id) \
@@ -160,6 +165,9 @@ pub struct Tally {
     answers: HashMap<[String; 6], i64>,
     /// (team, month, group, sentiment, theme)
     comments: HashMap<[String; 5], i64>,
+    /// (team, month, version, group, dimension, category, question, value); question and
+    /// value '' count the responses in the category.
+    equality: HashMap<[String; 8], i64>,
 }
 
 impl Tally {
@@ -196,6 +204,29 @@ impl Tally {
         }
     }
 
+    /// Counts one response in its "About you" category, with each of its other answers
+    /// (`(question, value)`), so that a report can give every figure by category.
+    pub fn equality(
+        &mut self,
+        key: &TotalsKey<'_>,
+        (dimension, category): (Dimension, &str),
+        answers: &[(&str, &str)],
+    ) {
+        for (question_id, value) in std::iter::once(&("", "")).chain(answers) {
+            let cell = [
+                key.team_id,
+                key.month,
+                key.survey_version_id,
+                key.respondent,
+                dimension.as_str(),
+                category,
+                question_id,
+                value,
+            ];
+            *self.equality.entry(cell.map(str::to_owned)).or_default() += 1;
+        }
+    }
+
     /// Adds another tally's counts to this one.
     pub fn merge(&mut self, other: Tally) {
         for (cell, n) in other.responses {
@@ -206,6 +237,9 @@ impl Tally {
         }
         for (cell, n) in other.comments {
             *self.comments.entry(cell).or_default() += n;
+        }
+        for (cell, n) in other.equality {
+            *self.equality.entry(cell).or_default() += n;
         }
     }
 
@@ -242,6 +276,11 @@ impl Tally {
         }
         for ([team_id, month, respondent, sentiment, theme], n) in &self.comments {
             add_comment_count(conn, team_id, month, respondent, sentiment, theme, *n)?;
+        }
+        for (cell, n) in &self.equality {
+            let mut binds: Vec<Bind<'_>> = cell.iter().map(|v| Bind::Text(v)).collect();
+            binds.push(Bind::BigInt(*n));
+            crate::on_backend!(conn, |c| CachedSql::new(EQUALITY_SQL, binds).execute(c))?;
         }
         Ok(())
     }

@@ -153,6 +153,42 @@ pub fn figures(p: Proportion, min_n: u32) -> AgreementFigures {
     }
 }
 
+/// What one source's figures say against the threshold, in plain words for the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    /// Enough answers, and at or above the threshold.
+    Agrees,
+    /// Enough answers, and below the threshold.
+    BelowThreshold,
+    /// Too few answers to say (the figures are withheld).
+    NotEnoughAnswers,
+}
+
+impl SourceStatus {
+    /// Reads shown figures against `threshold_pct`, with the unrounded percentage as the
+    /// indicator does (so 4 of 5 meets 80).
+    pub fn of(figures: &AgreementFigures, threshold_pct: f64) -> Self {
+        match (figures.suppressed, figures.n, figures.agree) {
+            (false, Some(n), Some(agree)) => match Proportion::new(n, agree).pct() {
+                Some(pct) if pct >= threshold_pct => SourceStatus::Agrees,
+                Some(_) => SourceStatus::BelowThreshold,
+                None => SourceStatus::NotEnoughAnswers,
+            },
+            _ => SourceStatus::NotEnoughAnswers,
+        }
+    }
+
+    /// The plain words pages show.
+    pub fn words(self) -> &'static str {
+        match self {
+            SourceStatus::Agrees => "agrees",
+            SourceStatus::BelowThreshold => "below threshold",
+            SourceStatus::NotEnoughAnswers => "not enough answers",
+        }
+    }
+}
+
 /// What the sources together say about an all-source agreement criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -418,6 +454,23 @@ mod tests {
             json,
             r#"["agreement","disagreement","insufficient_evidence"]"#
         );
+    }
+
+    #[test]
+    fn a_source_status_reads_the_unrounded_percentage_and_says_when_answers_are_too_few() {
+        assert_eq!(
+            SourceStatus::of(&figures(Proportion::new(5, 4), 5), 80.0),
+            SourceStatus::Agrees
+        );
+        assert_eq!(
+            SourceStatus::of(&figures(Proportion::new(6, 4), 5), 80.0),
+            SourceStatus::BelowThreshold
+        );
+        assert_eq!(
+            SourceStatus::of(&figures(Proportion::new(4, 4), 5), 80.0),
+            SourceStatus::NotEnoughAnswers
+        );
+        assert_eq!(SourceStatus::BelowThreshold.words(), "below threshold");
     }
 
     #[test]

@@ -9,9 +9,9 @@ pub mod median;
 pub mod suppression;
 
 pub use agreement::{
-    AgreementFigures, Indicator, IndicatorResult, Proportion, figures, indicator, pct_1dp,
-    wilson_interval,
+    AgreementFigures, Indicator, IndicatorResult, Proportion, SourceStatus, figures, indicator,
+    pct_1dp, wilson_interval,
 };
 pub use fft::{FftCounts, FftFigures, fft_figures};
 pub use median::median_days;
-pub use suppression::{comments_visible, needs_total_withheld, suppress_cells};
+pub use suppression::{comments_visible, needs_total_withheld, suppress_cells, suppress_pooled};

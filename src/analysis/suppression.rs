@@ -69,6 +69,60 @@ pub fn suppress_cells(counts: &[u32], min_n: u32) -> Vec<Option<u32>> {
         .collect()
 }
 
+/// Hides cells as [`suppress_cells`] does, and more, for breakdowns whose cells carry figures
+/// of their own beside their counts (the FFT or agreement of each category of an equality
+/// breakdown). There, whatever is hidden can still be worked out together, as a pool, by
+/// subtracting the shown cells' figures from the whole: so the hidden cells must together hold
+/// at least `min_n`, or the pool's figures would describe fewer than `min_n` people. While they
+/// hold fewer, the next-smallest shown non-zero value is hidden too (every cell holding it, as
+/// above). A breakdown of fewer than `min_n` in all cannot be protected this way: its caller
+/// withholds it whole.
+///
+/// `hidden_first` marks cells hidden whatever their size (a category already hidden in
+/// another figure of the same breakdown, so that no figure shows what another hides); it is
+/// read as all false where it is shorter than `counts`.
+pub fn suppress_pooled(counts: &[u32], hidden_first: &[bool], min_n: u32) -> Vec<Option<u32>> {
+    let mut hidden: Vec<bool> = suppress_cells(counts, min_n)
+        .iter()
+        .zip(hidden_first.iter().chain(std::iter::repeat(&false)))
+        .map(|(shown, first)| shown.is_none() || *first)
+        .collect();
+    loop {
+        let pool: u64 = counts
+            .iter()
+            .zip(&hidden)
+            .filter(|(_, h)| **h)
+            .map(|(c, _)| u64::from(*c))
+            .sum();
+        // Hidden cells that pool nothing still say "none of them", which is news about the
+        // people of a category hidden elsewhere; so any pool under min_n counts.
+        let exposed = hidden.iter().any(|h| *h) && pool < u64::from(min_n);
+        let next_smallest = counts
+            .iter()
+            .zip(&hidden)
+            .filter(|&(&c, &h)| !h && c > 0)
+            .map(|(&c, _)| c)
+            .min();
+        match (exposed, next_smallest) {
+            (true, Some(value)) => {
+                for (h, &c) in hidden.iter_mut().zip(counts) {
+                    if c == value {
+                        *h = true;
+                    }
+                }
+            }
+            // Safe, or nothing left to hide: the caller withholds the total (see
+            // `needs_total_withheld`), which is then under `min_n` itself.
+            _ => break,
+        }
+    }
+    counts
+        .iter()
+        .zip(&hidden)
+        .map(|(&c, &h)| if h { None } else { Some(c) })
+        .collect()
+}
+
 /// True when the rule cannot protect a breakdown while its total is shown,
 /// so the caller must withhold the total too: every cell is small and the
 /// total pins them all (a single small cell, all 1s, or all `min_n - 1`).
@@ -330,6 +384,89 @@ mod tests {
     fn a_single_small_cell_needs_its_total_withheld() {
         assert!(needs_total_withheld(&[3], 5));
         assert!(!needs_total_withheld(&[0], 5));
+    }
+
+    #[test]
+    fn hidden_cells_that_carry_figures_always_pool_at_least_min_n() {
+        // 2 and 1 can be split several ways, so suppress_cells leaves them; but together they
+        // are three people whose figures the total would give away, so the 10 goes too.
+        assert_eq!(
+            suppress_cells(&[2, 1, 10, 12], 5),
+            [None, None, Some(10), Some(12)]
+        );
+        assert_eq!(
+            suppress_pooled(&[2, 1, 10, 12], &[], 5),
+            [None, None, None, Some(12)]
+        );
+        // One small cell takes the next-smallest with it, which already makes the pool big.
+        assert_eq!(
+            suppress_pooled(&[6, 5, 2, 0], &[], 5),
+            [Some(6), None, None, Some(0)]
+        );
+        // A cell hidden elsewhere stays hidden, and takes another with it if it holds little:
+        // even nothing, since "none of them" is news about fewer than min_n people.
+        assert_eq!(
+            suppress_pooled(&[6, 5, 7, 0], &[false, false, false, true], 5),
+            [Some(6), None, Some(7), None]
+        );
+        assert_eq!(
+            suppress_pooled(&[6, 2, 7, 9], &[false, false, true, false], 5),
+            [None, None, None, Some(9)],
+            "the lone 2 takes the 6, as in suppress_cells, whatever else is hidden"
+        );
+        assert_eq!(
+            suppress_pooled(&[6, 9, 3, 0], &[false, false, true, false], 5),
+            [None, Some(9), None, Some(0)]
+        );
+    }
+
+    #[test]
+    fn in_every_small_breakdown_the_hidden_cells_pool_nothing_or_at_least_min_n_and_none_is_pinned()
+    {
+        let mut checked = 0u32;
+        for (min_n, max_total) in [(3u32, 12u32), (5, 18)] {
+            for len in 2..=4usize {
+                for total in 0..=max_total {
+                    let mut groups: BTreeMap<Published, (Possible, bool)> = BTreeMap::new();
+                    for_each_table(len, total, &mut |table| {
+                        let published = suppress_pooled(table, &[], min_n);
+                        let pool: u32 = table
+                            .iter()
+                            .zip(&published)
+                            .filter(|(_, p)| p.is_none())
+                            .map(|(c, _)| *c)
+                            .sum();
+                        // A breakdown of fewer than min_n in all is withheld whole by its caller.
+                        if total >= min_n && !needs_total_withheld(table, min_n) {
+                            assert!(
+                                pool == 0 || pool >= min_n,
+                                "{table:?} -> {published:?} pools {pool}"
+                            );
+                        }
+                        let (sets, excused) = groups
+                            .entry(published)
+                            .or_insert_with(|| (vec![BTreeSet::new(); len], true));
+                        for (i, &v) in table.iter().enumerate() {
+                            sets[i].insert(v);
+                        }
+                        *excused &= needs_total_withheld(table, min_n);
+                    });
+                    for (published, (sets, excused)) in &groups {
+                        for (i, cell) in published.iter().enumerate() {
+                            if cell.is_none() && !excused {
+                                checked += 1;
+                                assert!(
+                                    sets[i].len() >= 2,
+                                    "min_n {min_n}: {published:?} pins cell {i} to {:?}",
+                                    sets[i]
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "only {checked} hidden cells checked");
     }
 
     #[test]

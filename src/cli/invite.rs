@@ -181,8 +181,8 @@ fn discharge_list(team: &str, file: &Path, send: bool, settings: &Settings) -> a
         AuditAction::InvitationsIssue,
         Some(&team.id),
         &format!(
-            "list rows={} people={} carers={} opted_out={}",
-            sent.rows, sent.people, sent.carers, sent.opted_out
+            "list rows={} people={} carers={} carer_consent={} opted_out={}",
+            sent.rows, sent.people, sent.carers, sent.carers, sent.opted_out
         ),
     )?;
     println!(

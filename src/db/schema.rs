@@ -154,6 +154,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    equality_totals (team_id, month, survey_version_id, respondent, dimension, category, question_id, value) {
+        team_id -> Text,
+        month -> Text,
+        survey_version_id -> Text,
+        respondent -> Text,
+        dimension -> Text,
+        category -> Text,
+        question_id -> Text,
+        value -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     invitation_totals (team_id, month, survey_version_id) {
         team_id -> Text,
         month -> Text,
@@ -369,6 +383,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     response_totals,
     answer_totals,
     comment_totals,
+    equality_totals,
     invitation_totals,
     scheduled_jobs,
     staged_responses,

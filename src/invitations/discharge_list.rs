@@ -199,11 +199,10 @@ fn read_row<'a>(row: usize, get: &dyn Fn(&str) -> Option<&'a str>) -> Result<Lis
         .map_err(|why| reasons.push(why))
         .unwrap_or(false);
     if carer.is_some() && !consent {
-        reasons.push(
-            "a carer may be contacted only when the person agreed and there is no safeguarding \
-             reason not to: carer_consent must be yes"
-                .into(),
-        );
+        reasons.push(format!(
+            "carer_consent must be yes when a carer's contact is given: {}",
+            super::consent::MISSING.to_lowercase()
+        ));
     }
     match person {
         Some(person) if reasons.is_empty() => Ok(ListRow {

@@ -1,5 +1,6 @@
 //! Invitations: who was asked, through which channel, whether they answered. Never what, or when.
 
+pub mod consent;
 pub mod discharge_list;
 pub mod letters;
 pub mod short_code;

@@ -9,7 +9,7 @@ use crate::analysis::fft::{FftCounts, FftFigures, fft_figures};
 use crate::analysis::median_days;
 use crate::analysis::suppression::{needs_total_withheld, suppress_cells};
 use crate::protection::Cells;
-use crate::surveys::{Criterion, QuestionKind, Respondent, SurveyVersion};
+use crate::surveys::{Criterion, Question, QuestionKind, Respondent, SurveyVersion};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -181,6 +181,14 @@ pub struct ThemeCounts {
     pub counts: SentimentCounts,
 }
 
+/// One criterion's agreement by month, every source's answers together; a month is hidden
+/// when it has too few answers, with the next-smallest, as in the FFT trend.
+#[derive(Debug)]
+pub struct CriterionTrend {
+    pub criterion: Criterion,
+    pub months: Vec<(String, AgreementFigures)>,
+}
+
 /// The whole report.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Report {
@@ -202,6 +210,14 @@ pub struct Report {
     pub sentiment: SentimentCounts,
     pub sentiment_by_month: Vec<SentimentMonth>,
     pub themes: Vec<ThemeCounts>,
+    /// Agreement per criterion by month, every source together, for the dashboard's trend
+    /// charts; left out of the JSON, which stays as documented.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub criteria_trend: Vec<CriterionTrend>,
+    /// Only with `?by=`: the figures by an "About you" category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<super::breakdown::EqualityBreakdown>,
 }
 
 /// What the report is built from besides the loaded totals.
@@ -216,7 +232,7 @@ pub struct Inputs<'a> {
     pub today: chrono::NaiveDate,
 }
 
-fn to_u32(n: i64) -> u32 {
+pub(super) fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
@@ -247,6 +263,7 @@ pub fn build(inputs: &Inputs<'_>, everything: &Loaded) -> Report {
     let answers = AnswerTotals::add_up(loaded, inputs.versions);
     let criteria = criteria_section(inputs, &answers, &responses);
     let (fft, fft_trend) = fft_section(&answers, min_n);
+    let criteria_trend = criteria_trend_section(&criteria, &answers, min_n);
     let (sentiment, sentiment_by_month) = sentiment_section(loaded, min_n);
     let invited_responses: u32 = loaded
         .responses
@@ -275,7 +292,46 @@ pub fn build(inputs: &Inputs<'_>, everything: &Loaded) -> Report {
         sentiment,
         sentiment_by_month,
         themes: themes_section(loaded, inputs.rules, min_n),
+        criteria_trend,
+        breakdown: None,
     }
+}
+
+/// Each reported criterion's agreement by month, all sources together. The months add up to
+/// the period, whose per-source counts the report shows: a small month is hidden with the
+/// next-smallest, so none can be worked out.
+fn criteria_trend_section(
+    criteria: &[CriterionEvidence],
+    answers: &AnswerTotals,
+    min_n: u32,
+) -> Vec<CriterionTrend> {
+    criteria
+        .iter()
+        .map(|c| {
+            let months = answers
+                .criterion_months
+                .get(&c.criterion)
+                .cloned()
+                .unwrap_or_default();
+            let counts: Vec<u32> = months.values().map(|p| p.n).collect();
+            let shown = suppress_cells(&counts, min_n);
+            CriterionTrend {
+                criterion: c.criterion,
+                months: months
+                    .into_iter()
+                    .zip(shown)
+                    .map(|((month, p), shown)| {
+                        let p = if shown.is_some() {
+                            p
+                        } else {
+                            Proportion::default()
+                        };
+                        (month, agreement::figures(p, min_n))
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Responses by group and by channel, from the shown cells. A group with a withheld cell and
@@ -318,13 +374,39 @@ fn responses_section(loaded: &Loaded, cells: &Cells, min_n: u32) -> (Breakdown, 
     (groups, channels)
 }
 
-/// Answer totals added up by what the report needs: agreement per criterion and source, and
-/// FFT counts overall and by month.
+/// What one stored answer counts towards in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Counted<'v> {
+    /// An FFT answer, in its stored spelling.
+    Fft(&'v str),
+    /// An answer 1 to 5, or yes or no, to a question evidencing a criterion: whether it agreed
+    /// (4 or 5, or yes).
+    Criterion(Criterion, bool),
+}
+
+/// What `value`, stored for `question`, counts towards: nothing for don't know, free text,
+/// choices and questions that evidence no criterion.
+pub(super) fn counted<'v>(question: &Question, value: &'v str) -> Option<Counted<'v>> {
+    match (question.kind, question.criterion) {
+        (QuestionKind::Fft, _) => Some(Counted::Fft(value)),
+        (QuestionKind::Agree5, Some(c)) if matches!(value, "1" | "2" | "3" | "4" | "5") => {
+            Some(Counted::Criterion(c, matches!(value, "4" | "5")))
+        }
+        (QuestionKind::YesNo, Some(c)) if matches!(value, "yes" | "no") => {
+            Some(Counted::Criterion(c, value == "yes"))
+        }
+        _ => None,
+    }
+}
+
+/// Answer totals added up by what the report needs: agreement per criterion and source, FFT
+/// counts overall and by month, and agreement per criterion by month (all sources together).
 #[derive(Debug, Default)]
 struct AnswerTotals {
     proportions: BTreeMap<(Criterion, Respondent), Proportion>,
     fft: FftCounts,
     fft_months: BTreeMap<String, FftCounts>,
+    criterion_months: BTreeMap<Criterion, BTreeMap<String, Proportion>>,
 }
 
 impl AnswerTotals {
@@ -341,9 +423,8 @@ impl AnswerTotals {
                 continue;
             };
             let count = to_u32(row.count);
-            let value = row.value.as_str();
-            match (question.kind, question.criterion) {
-                (QuestionKind::Fft, _) => {
+            match counted(question, &row.value) {
+                Some(Counted::Fft(value)) => {
                     add_fft(&mut totals.fft, value, count);
                     add_fft(
                         totals.fft_months.entry(row.month.clone()).or_default(),
@@ -351,29 +432,35 @@ impl AnswerTotals {
                         count,
                     );
                 }
-                (QuestionKind::Agree5, Some(c)) => {
-                    if matches!(value, "1" | "2" | "3" | "4" | "5") {
-                        let agreed = matches!(value, "4" | "5");
-                        totals.count(c, respondent, count, agreed);
-                    }
+                Some(Counted::Criterion(c, agreed)) => {
+                    add_proportion(
+                        totals.proportions.entry((c, respondent)).or_default(),
+                        count,
+                        agreed,
+                    );
+                    add_proportion(
+                        totals
+                            .criterion_months
+                            .entry(c)
+                            .or_default()
+                            .entry(row.month.clone())
+                            .or_default(),
+                        count,
+                        agreed,
+                    );
                 }
-                (QuestionKind::YesNo, Some(c)) => {
-                    if matches!(value, "yes" | "no") {
-                        totals.count(c, respondent, count, value == "yes");
-                    }
-                }
-                _ => {}
+                None => {}
             }
         }
         totals
     }
+}
 
-    fn count(&mut self, c: Criterion, r: Respondent, count: u32, agreed: bool) {
-        let p = self.proportions.entry((c, r)).or_default();
-        p.n += count;
-        if agreed {
-            p.agree += count;
-        }
+/// Adds `count` answers, agreeing or not.
+pub(super) fn add_proportion(p: &mut Proportion, count: u32, agreed: bool) {
+    p.n += count;
+    if agreed {
+        p.agree += count;
     }
 }
 
@@ -559,7 +646,7 @@ fn themes_section(loaded: &Loaded, rules: &EvidenceRules, min_n: u32) -> Vec<The
 }
 
 /// Adds `count` answers with the stored FFT value (5 = very good ... 1 = very poor).
-fn add_fft(counts: &mut FftCounts, value: &str, count: u32) {
+pub(super) fn add_fft(counts: &mut FftCounts, value: &str, count: u32) {
     let cell = match value {
         "5" => &mut counts.very_good,
         "4" => &mut counts.good,

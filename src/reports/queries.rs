@@ -5,9 +5,10 @@ use super::period::Period;
 use crate::concerns::{self, Concern, ConcernFilter};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    answer_totals, comment_totals, invitation_totals, response_totals, responses,
+    answer_totals, comment_totals, equality_totals, invitation_totals, response_totals, responses,
 };
 use crate::protection::Cells;
+use crate::surveys::Dimension;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -44,6 +45,48 @@ pub struct CommentCount {
     pub sentiment: String,
     pub theme: String,
     pub count: i64,
+}
+
+/// Responses in one "About you" category (`question_id` and `value` empty), or their answers
+/// of one value to one question, from one group in one month.
+#[derive(Debug, Clone, Queryable)]
+pub struct EqualityCount {
+    pub team_id: String,
+    pub version_id: String,
+    pub respondent: String,
+    pub category: String,
+    pub question_id: String,
+    pub value: String,
+    pub month: String,
+    pub count: i64,
+}
+
+/// Reads the equality totals of one dimension for a team (or every team) over a period.
+pub fn load_equality(
+    conn: &mut DbConnection,
+    team_id: Option<&str>,
+    period: &Period,
+    dimension: Dimension,
+) -> QueryResult<Vec<EqualityCount>> {
+    let (first, last) = period.months();
+    let mut q = equality_totals::table
+        .filter(equality_totals::dimension.eq(dimension.as_str()))
+        .filter(equality_totals::month.between(first, last))
+        .into_boxed();
+    if let Some(t) = team_id {
+        q = q.filter(equality_totals::team_id.eq(t.to_string()));
+    }
+    q.select((
+        equality_totals::team_id,
+        equality_totals::survey_version_id,
+        equality_totals::respondent,
+        equality_totals::category,
+        equality_totals::question_id,
+        equality_totals::value,
+        equality_totals::month,
+        equality_totals::count,
+    ))
+    .load(conn)
 }
 
 /// Everything read for one report.

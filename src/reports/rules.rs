@@ -30,6 +30,8 @@ impl Default for EvidenceRules {
             (Criterion::C22d, vec![ServiceUser, Carer, Staff, Partner]),
             (Criterion::C26e, vec![ServiceUser, Carer, Staff]),
             (Criterion::C34e, vec![Staff, Partner, ServiceUser]),
+            // Our own indicator: the relationship as service users and staff see it.
+            (Criterion::Relationship, vec![ServiceUser, Staff]),
         ]
         .into_iter()
         .collect();
@@ -118,6 +120,10 @@ mod tests {
         assert_eq!(rules.min_n, 5);
         assert_eq!(rules.required_sources[&Criterion::C22d].len(), 4);
         assert!(!rules.required_sources[&Criterion::C34e].contains(&Respondent::Carer));
+        assert_eq!(
+            rules.required_sources[&Criterion::Relationship],
+            [Respondent::ServiceUser, Respondent::Staff]
+        );
     }
 
     #[test]

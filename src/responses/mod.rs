@@ -6,6 +6,7 @@ use crate::db::schema::{comments, responses};
 use crate::surveys::QuestionKind;
 use crate::surveys::Respondent;
 use crate::surveys::answers::{Answer, AnswerValue};
+use crate::surveys::equality::Dimension;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -75,6 +76,12 @@ enum ReadyAnswer {
         #[serde(default)]
         is_fft: bool,
     },
+    /// An "About you" answer: counted with the response's other answers by category, never
+    /// stored as an answer, so no row ever puts a person's background beside what they said.
+    About {
+        dimension: Dimension,
+        category: String,
+    },
 }
 
 /// Answers made ready to store: free text scrubbed of identifiers, its risk language,
@@ -119,6 +126,17 @@ impl Prepared {
         })
     }
 
+    /// The "About you" answers: each dimension answered, with its category.
+    fn about_you(&self) -> impl Iterator<Item = (Dimension, &str)> {
+        self.0.iter().filter_map(|a| match a {
+            ReadyAnswer::About {
+                dimension,
+                category,
+            } => Some((*dimension, category.as_str())),
+            _ => None,
+        })
+    }
+
     /// The prepared answers as stored while they wait for a release.
     pub fn to_json(&self) -> String {
         // Plain strings, numbers and enums: serialising cannot fail.
@@ -142,8 +160,12 @@ impl Prepared {
             });
         let ready = given
             .iter()
-            .map(|answer| match &answer.value {
-                AnswerValue::Text(text) => {
+            .map(|answer| match (&answer.value, answer.equality) {
+                (AnswerValue::Choice(category), Some(dimension)) => ReadyAnswer::About {
+                    dimension,
+                    category: category.clone(),
+                },
+                (AnswerValue::Text(text), _) => {
                     let body = scrub::scrub(text);
                     let context = crate::text::CommentContext {
                         fft,
@@ -157,7 +179,7 @@ impl Prepared {
                         body,
                     }
                 }
-                value => ReadyAnswer::Value {
+                (value, _) => ReadyAnswer::Value {
                     question_id: answer.question_id.clone(),
                     stored: value.stored(),
                     fft: match (answer.kind, value) {
@@ -204,6 +226,7 @@ pub fn store(
     let mut values = Vec::with_capacity(prepared.0.len());
     for answer in &prepared.0 {
         match answer {
+            ReadyAnswer::About { .. } => {}
             ReadyAnswer::Text {
                 question_id,
                 body,
@@ -250,6 +273,9 @@ pub fn store(
         }
     }
     insert_answers(conn, &response_id, &values)?;
+    for (dimension, category) in prepared.about_you() {
+        tally.equality(&key, (dimension, category), &values);
+    }
     Ok(stored)
 }
 
@@ -294,6 +320,7 @@ mod tests {
             question_id: question_id.into(),
             kind,
             value,
+            equality: None,
         }
     }
 

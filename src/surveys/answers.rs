@@ -1,6 +1,7 @@
 //! Turning a submitted form into typed answers, or into messages naming each field at fault.
 
 use super::definition::{QuestionKind, Survey};
+use super::equality::Dimension;
 use std::collections::HashMap;
 
 /// The longest free-text answer accepted, in characters.
@@ -38,6 +39,9 @@ pub struct Answer {
     pub question_id: String,
     pub kind: QuestionKind,
     pub value: AnswerValue,
+    /// For an "About you" answer: what it says about the person. Such answers are counted,
+    /// never stored with the response.
+    pub equality: Option<Dimension>,
 }
 
 /// A problem with one field, shown next to it and in the summary.
@@ -160,6 +164,7 @@ pub fn parse(survey: &Survey, fields: &[(String, String)]) -> Result<Vec<Answer>
                 question_id: q.id.clone(),
                 kind: q.kind,
                 value,
+                equality: q.equality,
             }),
             None => fail("invalid", "Select one of the answers shown"),
         }

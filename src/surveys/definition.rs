@@ -1,5 +1,6 @@
 //! What a questionnaire is, and the checks a definition file must pass.
 
+use super::equality::{self, Dimension};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -50,7 +51,7 @@ impl Respondent {
 }
 
 /// The kinds of question a definition may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     Fft,
@@ -73,7 +74,9 @@ impl QuestionKind {
     }
 }
 
-/// Fidelity criteria a question may evidence.
+/// Fidelity criteria a question may evidence, and three indicators of our own (the
+/// relationship itself, support for carers, and a crisis plan made together) reported the
+/// same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Criterion {
     #[serde(rename = "13e")]
@@ -102,27 +105,50 @@ pub enum Criterion {
     C26a,
     #[serde(rename = "26d")]
     C26d,
+    #[serde(rename = "13c")]
+    C13c,
+    #[serde(rename = "13d")]
+    C13d,
+    #[serde(rename = "20c")]
+    C20c,
+    /// Our own indicator, not a CORE criterion: respect, seeing the same staff, being
+    /// listened to and clear roles, on the agree scale.
+    #[serde(rename = "relationship")]
+    Relationship,
+    /// Our own indicator: carers asked about their own needs and told about support.
+    #[serde(rename = "carer_support")]
+    CarerSupport,
+    /// Our own indicator: a plan for a future crisis made with the person, not only given.
+    #[serde(rename = "joint_crisis_plan")]
+    JointCrisisPlan,
 }
 
 impl Criterion {
-    /// Every criterion, in report order.
-    pub const ALL: [Criterion; 13] = [
+    /// Every criterion, in report order: agreement items, then yes/no facts, then our own
+    /// yes/no indicators.
+    pub const ALL: [Criterion; 19] = [
         Criterion::C13e,
         Criterion::C20b,
         Criterion::C21d,
         Criterion::C22d,
         Criterion::C26e,
         Criterion::C34e,
+        Criterion::Relationship,
         Criterion::C12d,
         Criterion::C12f,
+        Criterion::C13c,
+        Criterion::C13d,
+        Criterion::C20c,
         Criterion::C25c,
         Criterion::C25e,
         Criterion::C25f,
         Criterion::C26a,
         Criterion::C26d,
+        Criterion::CarerSupport,
+        Criterion::JointCrisisPlan,
     ];
 
-    /// The scale's item code, e.g. `22d`.
+    /// The scale's item code, e.g. `22d`, or the indicator's name.
     pub fn code(self) -> &'static str {
         match self {
             Criterion::C13e => "13e",
@@ -138,6 +164,12 @@ impl Criterion {
             Criterion::C25f => "25f",
             Criterion::C26a => "26a",
             Criterion::C26d => "26d",
+            Criterion::C13c => "13c",
+            Criterion::C13d => "13d",
+            Criterion::C20c => "20c",
+            Criterion::Relationship => "relationship",
+            Criterion::CarerSupport => "carer_support",
+            Criterion::JointCrisisPlan => "joint_crisis_plan",
         }
     }
 
@@ -162,7 +194,25 @@ impl Criterion {
             Criterion::C25f => "People were told how to get crisis help in future",
             Criterion::C26a => "At least 48 hours' notice of discharge",
             Criterion::C26d => "People could contact the team for two weeks after discharge",
+            Criterion::C13c => "Family or carers were invited to care planning and reviews",
+            Criterion::C13d => "Family or carers had a clear part in the care plan",
+            Criterion::C20c => "Help went beyond medication, risk checks and referral",
+            Criterion::Relationship => {
+                "The relationship: respect, the same staff, being listened to, clear roles"
+            }
+            Criterion::CarerSupport => {
+                "Carers were asked about their own needs and told about support"
+            }
+            Criterion::JointCrisisPlan => "A plan for a future crisis was made together",
         }
+    }
+
+    /// Whether this is one of our own indicators rather than a criterion of the CORE scale.
+    pub fn is_own_indicator(self) -> bool {
+        matches!(
+            self,
+            Criterion::Relationship | Criterion::CarerSupport | Criterion::JointCrisisPlan
+        )
     }
 
     /// All-source agreement items are answered on the agree scale; the rest are yes/no facts.
@@ -175,6 +225,7 @@ impl Criterion {
                 | Criterion::C22d
                 | Criterion::C26e
                 | Criterion::C34e
+                | Criterion::Relationship
         )
     }
 }
@@ -233,6 +284,10 @@ pub struct Question {
     pub criterion: Option<Criterion>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<ChoiceOption>,
+    /// For the optional "About you" questions: what the answer says about the person. Left
+    /// out of the canonical form when absent, so older versions keep their ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equality: Option<Dimension>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translations: BTreeMap<String, QuestionText>,
 }
@@ -415,7 +470,72 @@ impl Survey {
         {
             return Err(whole("has more than one fft question".into()));
         }
+        self.check_about_you(file)
+    }
+
+    /// The "About you" questions: choice questions, never required, each offering "prefer not
+    /// to say", one per dimension, only where people are asked about themselves, and all at
+    /// the end, after the questions about care.
+    fn check_about_you(&self, file: &str) -> Result<(), DefinitionError> {
+        let mut dimensions = HashSet::new();
+        let mut in_section = false;
+        for q in &self.questions {
+            let fail = |problem: String| DefinitionError {
+                file: file.to_string(),
+                question: Some(q.id.clone()),
+                problem,
+            };
+            if q.options.iter().any(|o| o.id == equality::NOT_ANSWERED) {
+                return Err(fail(format!(
+                    "option id `{}` is reserved",
+                    equality::NOT_ANSWERED
+                )));
+            }
+            let Some(dimension) = q.equality else {
+                if in_section {
+                    return Err(fail(
+                        "the About you questions come last: move this question before them".into(),
+                    ));
+                }
+                continue;
+            };
+            in_section = true;
+            let name = dimension.as_str();
+            if !equality::ASKED.contains(&self.respondent) {
+                return Err(fail(format!(
+                    "equality = \"{name}\" is only for service-user and carer questionnaires"
+                )));
+            }
+            if q.kind != QuestionKind::Choice {
+                return Err(fail(
+                    "an About you question must be a choice question".into(),
+                ));
+            }
+            if q.required {
+                return Err(fail("an About you question must not be required".into()));
+            }
+            if !q
+                .options
+                .iter()
+                .any(|o| o.id == equality::PREFER_NOT_TO_SAY)
+            {
+                return Err(fail(format!(
+                    "an About you question must offer `{}`",
+                    equality::PREFER_NOT_TO_SAY
+                )));
+            }
+            if !dimensions.insert(dimension) {
+                return Err(fail(format!("equality = \"{name}\" is asked twice")));
+            }
+        }
         Ok(())
+    }
+
+    /// The question asking about `dimension`, if this questionnaire asks.
+    pub fn about_you(&self, dimension: Dimension) -> Option<&Question> {
+        self.questions
+            .iter()
+            .find(|q| q.equality == Some(dimension))
     }
 
     /// The title in `lang`, or English.
@@ -507,6 +627,58 @@ criterion = "22d"
             Survey::from_toml("m", &GOOD.replace("type = \"agree5\"", "type = \"slider\""))
                 .is_err()
         );
+    }
+
+    const ABOUT_YOU: &str = r#"
+[[questions]]
+id = "ethnicity"
+type = "choice"
+text = "Which of these best describes your ethnic group?"
+equality = "ethnic_group"
+options = [
+  { id = "white_british", label = "White: British" },
+  { id = "prefer_not_to_say", label = "I prefer not to say" },
+]
+"#;
+
+    #[test]
+    fn an_about_you_question_at_the_end_parses_with_its_dimension() {
+        let s = Survey::from_toml("m", &format!("{GOOD}{ABOUT_YOU}")).unwrap();
+        assert_eq!(
+            s.about_you(Dimension::EthnicGroup).map(|q| q.id.as_str()),
+            Some("ethnicity")
+        );
+        assert!(s.about_you(Dimension::Gender).is_none());
+    }
+
+    #[test]
+    fn about_you_questions_must_be_optional_choices_with_prefer_not_to_say_and_come_last() {
+        let problem = |text: String| Survey::from_toml("m", &text).unwrap_err().problem;
+        let about = format!("{GOOD}{ABOUT_YOU}");
+        assert!(
+            problem(about.replace("equality", "required = true\nequality"))
+                .contains("must not be required")
+        );
+        assert!(
+            problem(about.replace("prefer_not_to_say", "rather_not")).contains("prefer_not_to_say")
+        );
+        assert!(problem(about.replace("white_british", "not_answered")).contains("reserved"));
+        assert!(
+            problem(about.replace("respondent = \"carer\"", "respondent = \"staff\""))
+                .contains("only for service-user and carer")
+        );
+        assert!(
+            problem(format!("{about}{ABOUT_YOU}").replacen(
+                "id = \"ethnicity\"",
+                "id = \"ethnicity2\"",
+                1
+            ))
+            .contains("asked twice")
+        );
+        let after = format!(
+            "{GOOD}{ABOUT_YOU}\n[[questions]]\nid = \"later\"\ntype = \"text\"\ntext = \"More?\"\n"
+        );
+        assert!(problem(after).contains("come last"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ async fn an_emailed_link_arrives_over_smtp_works_once_and_the_address_is_erased(
         .client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
         .bearer_auth(&key)
-        .json(&json!({ "survey": "carer", "emails": ["carer.person@example.net"] }))
+        .json(&json!({ "survey": "carer", "emails": ["carer.person@example.net"], "carer_consent": true }))
         .send()
         .await
         .unwrap();
@@ -134,7 +134,7 @@ async fn without_smtp_messages_are_written_as_eml_files() {
     app.client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
         .bearer_auth(&key)
-        .json(&json!({ "survey": "carer", "emails": ["a@example.net", "b@example.net"] }))
+        .json(&json!({ "survey": "carer", "emails": ["a@example.net", "b@example.net"], "carer_consent": true }))
         .send()
         .await
         .unwrap();
@@ -161,7 +161,7 @@ async fn one_reminder_goes_to_an_unused_link_and_then_the_address_is_erased() {
     app.client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
         .bearer_auth(&key)
-        .json(&json!({ "survey": "carer", "emails": ["later@example.net"] }))
+        .json(&json!({ "survey": "carer", "emails": ["later@example.net"], "carer_consent": true }))
         .send()
         .await
         .unwrap();

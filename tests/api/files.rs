@@ -28,7 +28,7 @@ async fn message_files_are_private_and_deleted_once_their_link_is_used() {
     app.client
         .post(app.url("/api/v1/teams/NORTH/invitations"))
         .bearer_auth(&key)
-        .json(&json!({ "survey": "carer", "emails": ["a@example.net", "b@example.net"] }))
+        .json(&json!({ "survey": "carer", "emails": ["a@example.net", "b@example.net"], "carer_consent": true }))
         .send()
         .await
         .unwrap();

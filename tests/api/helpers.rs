@@ -224,7 +224,12 @@ impl TestApp {
             .client
             .post(self.url(&format!("/api/v1/teams/{team}/invitations")))
             .bearer_auth(key)
-            .json(&serde_json::json!({ "survey": survey, "count": count }))
+            // A carer is asked only with the person's agreement (`invitations::consent`).
+            .json(&serde_json::json!({
+                "survey": survey,
+                "count": count,
+                "carer_consent": survey == "carer",
+            }))
             .send()
             .await
             .unwrap();

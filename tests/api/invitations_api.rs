@@ -191,3 +191,60 @@ async fn a_clinician_may_issue_invitations_but_not_read_concerns() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+#[actix_web::test]
+async fn a_carer_is_invited_only_once_the_persons_agreement_is_confirmed() {
+    let (app, key) = spawn_team().await;
+    let issue = |body: serde_json::Value| {
+        app.client
+            .post(app.url("/api/v1/teams/NORTH/invitations"))
+            .bearer_auth(&key)
+            .json(&body)
+            .send()
+    };
+    for body in [
+        json!({"survey": "carer", "count": 1}),
+        json!({"survey": "carer", "count": 1, "carer_consent": false}),
+        json!({"survey": "carer", "emails": ["carer@example.net"]}),
+    ] {
+        let res = issue(body.clone()).await.unwrap();
+        assert_eq!(res.status(), 400, "{body}");
+        let error: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(error["field"], "carer_consent", "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("no safeguarding reason"),
+            "{error}"
+        );
+    }
+    let issued = |app: &crate::helpers::TestApp| -> i64 {
+        use crt_feedback::db::schema::invitations::dsl::*;
+        use diesel::prelude::*;
+        invitations.count().get_result(&mut app.conn()).unwrap()
+    };
+    assert_eq!(issued(&app), 0, "nothing was issued without it");
+    let res = issue(json!({"survey": "carer", "count": 2, "carer_consent": true}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    // The service user's own questionnaire needs no confirmation.
+    let res = issue(json!({"survey": "service-user", "count": 1}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(issued(&app), 3);
+    // Recorded as a number only.
+    let audit: Vec<String> = {
+        use crt_feedback::db::schema::audit_log::dsl::*;
+        use diesel::prelude::*;
+        audit_log.select(detail).load(&mut app.conn()).unwrap()
+    };
+    assert!(
+        audit
+            .iter()
+            .any(|d| d == "survey=carer links=2 carer_consent=2"),
+        "{audit:?}"
+    );
+}

@@ -96,18 +96,19 @@ async fn server_logs_hold_no_token_no_email_address_and_no_answer() {
             .send()
     };
     assert_eq!(
-        issue(serde_json::json!({"survey": "carer", "emails": [invited]}))
+        issue(serde_json::json!({"survey": "carer", "emails": [invited], "carer_consent": true}))
             .await
             .unwrap()
             .status(),
         201
     );
-    let links: serde_json::Value = issue(serde_json::json!({"survey": "carer", "count": 1}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let links: serde_json::Value =
+        issue(serde_json::json!({"survey": "carer", "count": 1, "carer_consent": true}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     let link = links["invitations"][0]["url"].as_str().unwrap().to_string();
     let code = links["invitations"][0]["code"]
         .as_str()

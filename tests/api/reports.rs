@@ -563,8 +563,8 @@ async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisati
     let html = pack.text().await.unwrap();
     assert_eq!(
         html.matches("class=\"pack-page\"").count(),
-        2 + 13,
-        "an intro, a page per criterion and 22c"
+        2 + 19,
+        "an intro, a page per criterion (16 of the scale and our 3 indicators) and 22c"
     );
     assert!(html.contains("Calls not returned at weekends"));
     assert!(html.contains("What people said"));
@@ -594,4 +594,296 @@ async fn the_dashboard_evidence_pack_and_comments_render_for_the_demo_organisati
         report["fft"]
     );
     assert!(report["sentiment"]["comments"].as_u64().unwrap() > 50);
+}
+
+#[actix_web::test]
+async fn the_demo_reads_true_every_status_shows_and_no_comment_is_repeated_on_a_page() {
+    let app = crate::helpers::spawn_app().await;
+    let catalogue = crt_feedback::surveys::Catalogue::new(
+        crt_feedback::surveys::load_definitions(None).unwrap(),
+    );
+    let themes = crt_feedback::text::themes::default_themes();
+    assert!(crt_feedback::demo::load(&mut app.conn(), &catalogue, &themes).unwrap());
+    let key = app.add_user("m2@example.org", Some(Role::Manager), &["DEMO-NORTH"]);
+    let report = app.api_json(&key, "/api/v1/teams/DEMO-NORTH/report").await;
+    let indicator = |code: &str| {
+        report["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["criterion"] == code)
+            .unwrap()["indicator"]
+            .clone()
+    };
+    assert_eq!(indicator("22d"), "agreement");
+    assert_eq!(indicator("12f"), "disagreement", "late visits not phoned");
+    assert_eq!(indicator("13d"), "insufficient_evidence");
+    assert_eq!(
+        report["responses"]["total"], 720,
+        "every monthly batch is shown"
+    );
+
+    // Comments, on the API and on every page that lists them, are each said once.
+    let comments = app
+        .api_json(&key, "/api/v1/teams/DEMO-NORTH/comments")
+        .await;
+    let texts: Vec<&str> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.len() > 50, "{}", texts.len());
+    let unique: std::collections::BTreeSet<&&str> = texts.iter().collect();
+    assert_eq!(unique.len(), texts.len(), "a comment repeated");
+    let browser = app.browser();
+    let page = browser
+        .get(app.url("/staff/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    browser
+        .post(app.url("/staff/sign-in"))
+        .form(&[
+            ("email", crt_feedback::demo::DEMO_EMAIL),
+            ("password", crt_feedback::demo::DEMO_PASSWORD),
+            ("csrf_token", &crate::helpers::csrf_from(&page)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    for path in [
+        "/staff/teams/DEMO-NORTH/comments",
+        "/staff/teams/DEMO-NORTH/evidence",
+        "/staff/teams/DEMO-NORTH/concerns",
+    ] {
+        let html = browser
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for text in &texts {
+            let escaped = text.replace('\'', "&#x27;");
+            assert!(
+                html.matches(escaped.as_str()).count() <= 1,
+                "{path} repeats {text}"
+            );
+        }
+    }
+    // The dashboard shows every status in words.
+    let dashboard = browser
+        .get(app.url("/staff/teams/DEMO-NORTH/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for words in [
+        ">agrees<",
+        ">below threshold<",
+        ">not enough answers<",
+        "Overdue actions: <strong>1</strong>",
+        "White British",
+    ] {
+        assert!(dashboard.contains(words), "the dashboard lacks {words}");
+    }
+    // "You said, we did" wording follows its labels rather than repeating them.
+    let page = app
+        .client
+        .get(app.url("/teams/DEMO-NORTH/you-said-we-did"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(page.matches("You said:").count(), 2, "{page}");
+    assert!(!page.contains("</strong> You said"), "{page}");
+    assert!(!page.contains("</strong> We "), "{page}");
+}
+
+#[actix_web::test]
+async fn the_breakdown_by_ethnic_group_shows_large_categories_and_hides_a_small_one_with_the_next_smallest()
+ {
+    let (app, key) = spawn_team().await;
+    let admin = app.add_user("admin@example.org", None, &[]);
+    let kind = question_for(&app, &key, "service-user", "22d").await;
+    // Seven White British say very good and agree; six Black African say poor and disagree;
+    // two Indian and five who prefer not to say, very good.
+    let groups: [(&str, usize, &str, &str); 4] = [
+        ("white_british", 7, "5", "5"),
+        ("black_african", 6, "2", "2"),
+        ("asian_indian", 2, "5", "5"),
+        ("prefer_not_to_say", 5, "5", "4"),
+    ];
+    for (category, count, fft, agree) in groups {
+        for _ in 0..count {
+            answer(
+                &app,
+                &key,
+                "service-user",
+                &[
+                    ("about_ethnic_group", category),
+                    ("fft", fft),
+                    (&kind, agree),
+                ],
+            )
+            .await;
+        }
+    }
+    let by = |app: &TestApp, key: &str, path: &str| {
+        let url = app.url(path);
+        let key = key.to_string();
+        let client = app.client.clone();
+        async move {
+            let res = client.get(url).bearer_auth(key).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let waiting = by(&app, &key, "/api/v1/teams/NORTH/report?by=ethnic_group").await;
+    assert_eq!(
+        waiting["breakdown"]["responses"], 0,
+        "nothing before a release"
+    );
+    app.release();
+
+    let r = by(&app, &key, "/api/v1/teams/NORTH/report?by=ethnic_group").await;
+    let b = &r["breakdown"];
+    assert_eq!(b["by"], "ethnic_group");
+    assert_eq!(b["groups"], json!(["service_user", "carer"]));
+    assert_eq!(b["responses"], 20);
+    assert_eq!(
+        r["responses"]["service_user"], 20,
+        "the report itself is unchanged"
+    );
+    let category = |id: &str| {
+        b["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["category"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .clone()
+    };
+    let agreement = |c: &Value, code: &str| {
+        c["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["criterion"] == code)
+            .unwrap()["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source"] == "service_user")
+            .unwrap()
+            .clone()
+    };
+    let white = category("white_british");
+    assert_eq!(white["responses"], 7);
+    assert_eq!(white["suppressed"], false);
+    assert_eq!(white["fft"]["very_good"], 7);
+    assert_eq!(white["fft"]["positive_pct"], 100.0);
+    assert_eq!(agreement(&white, "22d")["agree_pct"], 100.0);
+    assert_eq!(agreement(&white, "22d")["n"], 7);
+    let black = category("black_african");
+    assert_eq!(black["responses"], 6);
+    assert_eq!(black["fft"]["poor"], 6);
+    assert_eq!(black["fft"]["positive_pct"], 0.0);
+    assert_eq!(black["fft"]["negative_pct"], 100.0);
+    assert_eq!(agreement(&black, "22d")["agree_pct"], 0.0);
+    assert_eq!(agreement(&black, "22d")["ci_high"], 39.0);
+    // Two Indian responses are too few; hiding them alone would let 20 - 7 - 6 - 5 = 2 be
+    // worked out, so the next-smallest (the five who preferred not to say) is hidden too.
+    for hidden in ["asian_indian", "prefer_not_to_say"] {
+        let c = category(hidden);
+        assert_eq!(c["responses"], Value::Null, "{hidden}");
+        assert_eq!(c["suppressed"], true);
+        assert_eq!(c["fft"]["total"], Value::Null);
+        assert_eq!(c["fft"]["suppressed"], true);
+        assert_eq!(agreement(&c, "22d")["n"], Value::Null);
+        assert_eq!(agreement(&c, "22d")["suppressed"], true);
+    }
+    let shown: i64 = b["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["responses"].as_i64())
+        .sum();
+    assert_eq!(shown, 13, "white, black and a row of zeros");
+    let hidden = b["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["suppressed"] == true)
+        .count();
+    assert_eq!(
+        (hidden, 20 - shown),
+        (2, 7),
+        "what the total leaves is seven people in two hidden places, so neither can be pinned"
+    );
+    assert_eq!(
+        category("chinese")["responses"],
+        0,
+        "a zero identifies nobody"
+    );
+    assert_eq!(category("not_answered")["responses"], 0);
+    // The FFT of every shown category adds up with the hidden ones to the report's own.
+    assert_eq!(r["fft"]["total"], 20);
+
+    // The Trust-wide breakdown gives the same for one team; other dimensions work alike.
+    let trust = by(&app, &admin, "/api/v1/report?by=ethnic_group").await;
+    assert_eq!(trust["breakdown"]["responses"], 20);
+    let ages = by(&app, &key, "/api/v1/teams/NORTH/report?by=age_band").await;
+    assert_eq!(ages["breakdown"]["by"], "age_band");
+    // Without `by` the report has no breakdown at all; an unknown one names the field.
+    assert!(report(&app, &key).await.get("breakdown").is_none());
+    let bad = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/report?by=religion"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    assert_eq!(bad.json::<Value>().await.unwrap()["field"], "by");
+
+    // Never row by row: the About you answers are in no export of answers.
+    let answers = app
+        .client
+        .get(app.url("/api/v1/teams/NORTH/answers.csv"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(answers.lines().count() > 20, "{answers}");
+    for about in [
+        "about_",
+        "white_british",
+        "black_african",
+        "prefer_not_to_say",
+    ] {
+        assert!(!answers.contains(about), "{about} in answers.csv");
+    }
+    let stored: i64 = {
+        use crt_feedback::db::schema::answers::dsl::*;
+        use diesel::prelude::*;
+        answers
+            .filter(question_id.like("about_%"))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(stored, 0, "not stored with any response");
 }

@@ -91,7 +91,7 @@ async fn every_route_checks_role_and_team() {
                 (
                     "POST",
                     format!("/api/v1/teams/{team}/invitations"),
-                    Some(json!({"survey": "carer", "count": 1})),
+                    Some(json!({"survey": "carer", "count": 1, "carer_consent": true})),
                     expect(who, own, 201, 403, true),
                 ),
                 (
@@ -169,7 +169,7 @@ async fn every_route_checks_role_and_team() {
                 (
                     "POST",
                     format!("/staff/teams/{team}/invitations"),
-                    vec![("mode", "pair")],
+                    vec![("mode", "pair"), ("carer_consent", "yes")],
                     expect(who, own, 200, 403, true),
                 ),
                 (

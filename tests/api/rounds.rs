@@ -65,7 +65,7 @@ async fn a_clinician_is_refused_the_staff_questionnaire_and_a_second_open_round_
             &app,
             &keys.clinician,
             invitations,
-            json!({"survey": survey, "count": 1}),
+            json!({"survey": survey, "count": 1, "carer_consent": true}),
         )
         .await;
         assert_eq!(status, 201, "{survey}");
@@ -224,7 +224,7 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
         &app,
         &keys.clinician,
         invitations,
-        json!({"survey": "carer", "count": 3}),
+        json!({"survey": "carer", "count": 3, "carer_consent": true}),
     )
     .await;
     assert_eq!(status, 201);
@@ -247,7 +247,7 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
         &app,
         &keys.clinician,
         invitations,
-        json!({"survey": "carer", "emails": ["a@example.net", "b@example.net"]}),
+        json!({"survey": "carer", "emails": ["a@example.net", "b@example.net"], "carer_consent": true}),
     )
     .await;
     assert_eq!(status, 201, "what is left can still be used");
@@ -255,7 +255,7 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
         &app,
         &keys.clinician,
         invitations,
-        json!({"survey": "carer", "count": 1}),
+        json!({"survey": "carer", "count": 1, "carer_consent": true}),
     )
     .await;
     assert_eq!(status, 429);
@@ -263,7 +263,7 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
         &app,
         &keys.manager,
         invitations,
-        json!({"survey": "carer", "count": 5}),
+        json!({"survey": "carer", "count": 5, "carer_consent": true}),
     )
     .await;
     assert_eq!(status, 201, "the allowance is each person's own");
@@ -272,7 +272,11 @@ async fn past_the_daily_allowance_discharge_invitations_get_429_with_a_clear_mes
     let (browser, csrf) = app.signed_in_browser(CLINICIAN).await;
     let res = browser
         .post(app.url("/staff/teams/NORTH/invitations"))
-        .form(&[("csrf_token", csrf.as_str()), ("mode", "pair")])
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("mode", "pair"),
+            ("carer_consent", "yes"),
+        ])
         .send()
         .await
         .unwrap();

@@ -33,7 +33,7 @@ async fn two_servers_share_the_outbox_sessions_and_scheduled_jobs() {
             .client
             .post(app.url("/api/v1/teams/NORTH/invitations"))
             .bearer_auth(&key)
-            .json(&json!({ "survey": "carer", "emails": chunk }))
+            .json(&json!({ "survey": "carer", "emails": chunk, "carer_consent": true }))
             .send()
             .await
             .unwrap();

@@ -530,3 +530,60 @@ async fn comments_and_audit_entries_past_their_retention_are_deleted_but_counts_
         .sum();
     assert_eq!(counted_before, counted_after, "reports keep their counts");
 }
+
+#[actix_web::test]
+async fn a_discharge_pair_without_the_carer_confirmation_comes_back_with_the_error() {
+    let (app, _key) = crate::helpers::spawn_team().await;
+    let (browser, csrf) = app.signed_in_browser(crate::helpers::MANAGER).await;
+    let refused = browser
+        .post(app.url("/staff/teams/NORTH/invitations"))
+        .form(&[("csrf_token", csrf.as_str()), ("mode", "pair")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("<title>Error:"), "the title says so");
+    assert!(
+        page.contains("<a href=\"#carer_consent\">Confirm that the person agreed"),
+        "the summary links to the box: {page}"
+    );
+    assert!(page.contains("id=\"carer_consent-error\""));
+    assert!(
+        page.contains("value=\"pair\" checked"),
+        "the choice is kept"
+    );
+    let issued = || -> i64 {
+        use crt_feedback::db::schema::invitations::dsl::*;
+        use diesel::prelude::*;
+        invitations.count().get_result(&mut app.conn()).unwrap()
+    };
+    assert_eq!(issued(), 0, "neither card was issued");
+    // A batch of carer cards needs it too; the service user's own cards do not.
+    let batch = browser
+        .post(app.url("/staff/teams/NORTH/invitations"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("mode", "count"),
+            ("survey", "carer"),
+            ("count", "3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(batch.status(), 422);
+    let page = batch.text().await.unwrap();
+    assert!(page.contains("value=\"3\""), "the count is kept");
+    let cards = browser
+        .post(app.url("/staff/teams/NORTH/invitations"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("mode", "pair"),
+            ("carer_consent", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cards.status(), 200);
+    assert_eq!(issued(), 2);
+}

@@ -109,7 +109,11 @@ async fn a_team_can_put_welsh_first_and_choose_the_easy_read_questionnaire() {
     let (browser, csrf) = app.signed_in_browser("admin@example.org").await;
     let cards = browser
         .post(app.url("/staff/teams/WEST/invitations"))
-        .form(&[("csrf_token", csrf.as_str()), ("mode", "pair")])
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("mode", "pair"),
+            ("carer_consent", "yes"),
+        ])
         .send()
         .await
         .unwrap()

@@ -50,6 +50,10 @@ async fn survey_journey(app: &TestApp, b: &Browser, key: &str, width: u32) {
     b.client.goto(&url).await.unwrap();
     b.axe("questionnaire").await;
     b.screenshot("survey-start").await;
+    // The optional About you section closes the questionnaire, saying what it is for.
+    assert!(b.has_text("These questions are optional").await);
+    scroll_to(b, "about-you").await;
+    b.screenshot("survey-about-you").await;
     let mut answers = full_answers(app, key, "service-user").await;
     answers.retain(|(q, _)| q != "fft");
     fill(b, &answers).await;
@@ -142,10 +146,14 @@ async fn sign_out(b: &Browser) {
 }
 
 async fn sign_in(app: &TestApp, b: &Browser, email: &str) {
+    sign_in_with(app, b, email, PASSWORD).await;
+}
+
+async fn sign_in_with(app: &TestApp, b: &Browser, email: &str, password: &str) {
     b.client.goto(&app.url("/staff/sign-in")).await.unwrap();
     b.axe("sign-in page").await;
     b.type_into("email", email).await;
-    b.type_into("password", PASSWORD).await;
+    b.type_into("password", password).await;
     b.click("main form button").await;
     assert!(b.has_text("Your teams").await, "signed in");
 }
@@ -159,7 +167,18 @@ async fn pair_journey(app: &TestApp, b: &Browser) {
         .await
         .unwrap();
     b.axe("invitation form").await;
+    // Without the confirmation that the person agreed, no carer is contacted: the form comes
+    // back with the error, linked from the summary.
     b.click("#mode").await;
+    b.click("main form button[type=submit]").await;
+    assert!(
+        b.has_text("Confirm that the person agreed").await,
+        "the consent error"
+    );
+    b.click(".error-summary a[href=\"#carer_consent\"]").await;
+    b.axe("invitation form without the carer's consent").await;
+    b.screenshot("invite-consent-error").await;
+    b.click("#carer_consent").await;
     b.click("main form button[type=submit]").await;
     assert!(
         b.has_text("Service user").await && b.has_text("Carer").await,
@@ -259,6 +278,124 @@ async fn manager_journey(app: &TestApp, b: &Browser, width: u32) {
     sign_out(b).await;
 }
 
+/// Scrolls an element to the top of the window, for a screenshot of it.
+async fn scroll_to(b: &Browser, id: &str) {
+    b.client
+        .execute(
+            &format!("document.getElementById('{id}').scrollIntoView();"),
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// The demo team's dashboard read at a glance: the table of criteria by source first, then
+/// labelled charts, the trends and the equality breakdown; and the evidence pack.
+async fn glance_journey(app: &TestApp, b: &Browser) {
+    sign_in_with(
+        app,
+        b,
+        crt_feedback::demo::DEMO_EMAIL,
+        crt_feedback::demo::DEMO_PASSWORD,
+    )
+    .await;
+    b.client
+        .goto(&app.url("/staff/teams/DEMO-NORTH/dashboard"))
+        .await
+        .unwrap();
+    let rows = b
+        .client
+        .find_all(Locator::Css("table.glance tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 19, "a row per criterion and indicator");
+    // Criteria needing attention come first.
+    let first = rows[0].text().await.unwrap();
+    assert!(
+        first.contains("below the threshold"),
+        "the first row needs attention: {first}"
+    );
+    let table = b
+        .client
+        .find(Locator::Css("table.glance"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for words in [
+        "agrees",
+        "below threshold",
+        "not enough answers",
+        "not asked",
+    ] {
+        assert!(table.contains(words), "the table says {words}");
+    }
+    assert!(
+        b.has_text("Urgent comments waiting to be acknowledged")
+            .await
+    );
+    assert!(b.has_text("Overdue actions: 1").await);
+    b.axe("dashboard at a glance").await;
+    scroll_to(b, "glance-title").await;
+    b.screenshot("dashboard-glance").await;
+    // Every bar says its value and status; the axis and the threshold are labelled.
+    let chart = b
+        .client
+        .find(Locator::Css("section[aria-labelledby=criterion-22d] svg"))
+        .await
+        .unwrap()
+        .html(false)
+        .await
+        .unwrap();
+    for text in [
+        "agrees</text>",
+        ">threshold 80%<",
+        ">0%<",
+        ">50%<",
+        ">100%<",
+    ] {
+        assert!(chart.contains(text), "the 22d chart lacks {text}");
+    }
+    assert_eq!(
+        b.client
+            .find_all(Locator::Css("svg[aria-labelledby^=trend-]"))
+            .await
+            .unwrap()
+            .len(),
+        19,
+        "a trend by month for each criterion"
+    );
+    scroll_to(b, "criterion-12f").await;
+    b.screenshot("dashboard-charts").await;
+    scroll_to(b, "equality").await;
+    assert!(b.has_text("White British").await);
+    b.screenshot("dashboard-equality").await;
+    b.client
+        .goto(&app.url("/staff/teams/DEMO-NORTH/dashboard?by=age_band#equality"))
+        .await
+        .unwrap();
+    assert!(b.has_text("25 to 34").await, "by age");
+    b.axe("dashboard by age").await;
+    b.client
+        .goto(&app.url("/staff/teams/DEMO-NORTH/evidence"))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.client
+            .find_all(Locator::Css("table.glance tbody tr"))
+            .await
+            .unwrap()
+            .len(),
+        19,
+        "the pack has the same table"
+    );
+    assert!(!b.scrolls_sideways().await, "the pack fits the window");
+    b.axe("evidence pack at a glance").await;
+    b.screenshot("evidence-pack").await;
+    sign_out(b).await;
+}
+
 /// The questionnaire answered in Welsh.
 async fn welsh_journey(app: &TestApp, b: &Browser, key: &str) {
     let (url, _) = app.issue_links(key, "NORTH", "carer", 1).await.remove(0);
@@ -291,12 +428,18 @@ async fn journeys_work_and_pass_axe_at_phone_and_desktop_widths() {
     app.add_team("NORTH");
     let key = app.add_user("manager@example.org", Some(Role::Manager), &["NORTH"]);
     app.add_user("clinician@example.org", Some(Role::Clinician), &["NORTH"]);
+    let catalogue = crt_feedback::surveys::Catalogue::new(
+        crt_feedback::surveys::load_definitions(None).unwrap(),
+    );
+    let themes = crt_feedback::text::themes::default_themes();
+    assert!(crt_feedback::demo::load(&mut app.conn(), &catalogue, &themes).unwrap());
     for size in WIDTHS {
         b.size(size).await;
         survey_journey(&app, &b, &key, size.0).await;
         code_journey(&app, &b, &key).await;
         pair_journey(&app, &b).await;
         manager_journey(&app, &b, size.0).await;
+        glance_journey(&app, &b).await;
         welsh_journey(&app, &b, &key).await;
         for page in ["/", "/privacy", "/accessibility", "/privacy?lang=cy"] {
             b.client.goto(&app.url(page)).await.unwrap();

@@ -6,6 +6,7 @@ use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::contacts::UkMobile;
 use crate::error::AppError;
+use crate::invitations::consent::CarerConsent;
 use crate::invitations::{self, Batch, Channel, InviteContact, InviteEmail, MAX_BATCH};
 use crate::rounds::{self, Sending};
 use crate::staff::Permission;
@@ -32,6 +33,10 @@ pub struct IssueRequest {
     mobiles: Option<Vec<String>>,
     /// `printed` (the default) or `other` for links; `email` for emails.
     channel: Option<String>,
+    /// Required as `true` for the carer questionnaire: the person agreed to their carer being
+    /// asked, and there is no safeguarding reason not to contact the carer. Only the number of
+    /// invitations issued with it is recorded.
+    carer_consent: Option<bool>,
 }
 
 /// A printable link with its short code.
@@ -243,6 +248,11 @@ pub async fn issue(
     };
     let allowance = state.settings.invites_per_user_per_day;
     let user_id = user.0.id.clone();
+    let consent = CarerConsent::check(
+        version.survey.respondent,
+        request.carer_consent == Some(true),
+    )
+    .map_err(|missing| AppError::field("carer_consent", missing.to_string()))?;
     let expiry_days = state.settings.invitation_expiry_days;
     let actor = user.0.audit_label();
     let public_url = state.settings.public_url.clone();
@@ -274,7 +284,7 @@ pub async fn issue(
                     &actor,
                     AuditAction::InvitationsIssue,
                     Some(&team_id),
-                    &format!("survey={slug} links={count}"),
+                    &format!("survey={slug} links={count}{}", consent.audit_note(*count)),
                 )?;
                 Issued::Links {
                     invitations: links
@@ -297,7 +307,10 @@ pub async fn issue(
                     &actor,
                     AuditAction::InvitationsIssue,
                     Some(&team_id),
-                    &format!("survey={slug} emails={queued} opted_out={opted_out}"),
+                    &format!(
+                        "survey={slug} emails={queued} opted_out={opted_out}{}",
+                        consent.audit_note(queued)
+                    ),
                 )?;
                 Issued::Emails { queued, opted_out }
             }
@@ -311,7 +324,10 @@ pub async fn issue(
                     &actor,
                     AuditAction::InvitationsIssue,
                     Some(&team_id),
-                    &format!("survey={slug} texts={queued} opted_out={opted_out}"),
+                    &format!(
+                        "survey={slug} texts={queued} opted_out={opted_out}{}",
+                        consent.audit_note(queued)
+                    ),
                 )?;
                 Issued::Texts {
                     queued,

@@ -4,6 +4,7 @@ use super::{ApiUser, parse_body};
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
+use crate::reports::breakdown::ByQuery;
 use crate::reports::period::PeriodQuery;
 use crate::reports::{self, comments, export};
 use crate::staff::Permission;
@@ -29,7 +30,11 @@ fn csv_response(name: &str, body: String) -> HttpResponse {
     path = "/api/v1/teams/{code}/report",
     tag = "reports",
     security(("api_key" = [])),
-    params(("code" = String, Path, description = "The team's code"), crate::reports::period::PeriodQuery),
+    params(
+        ("code" = String, Path, description = "The team's code"),
+        crate::reports::period::PeriodQuery,
+        crate::reports::breakdown::ByQuery
+    ),
     responses(
         (status = 200, description = "Evidence for the period", body = crate::reports::Report),
         crate::web::errors::RecordErrors,
@@ -40,19 +45,22 @@ pub async fn team_report(
     state: State,
     code: web::Path<String>,
     query: web::Query<PeriodQuery>,
+    by: web::Query<ByQuery>,
 ) -> Result<HttpResponse, AppError> {
     let team = user
         .team(&state, code.into_inner(), Permission::ViewReports)
         .await?;
     let period = query.period()?;
+    let by = by.dimension()?;
     let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
     let report = run_db_read(&state.pool, move |conn| {
-        reports::report(
+        reports::report_by(
             conn,
             &catalogue,
             &rules,
             Some((&team.id, &team.code)),
             period,
+            by,
         )
     })
     .await?;
@@ -65,7 +73,7 @@ pub async fn team_report(
     path = "/api/v1/report",
     tag = "reports",
     security(("api_key" = [])),
-    params(crate::reports::period::PeriodQuery),
+    params(crate::reports::period::PeriodQuery, crate::reports::breakdown::ByQuery),
     responses(
         (status = 200, description = "Evidence for every team together", body = crate::reports::Report),
         (status = 400, description = "The request names the field at fault", body = crate::web::errors::ErrorBody),
@@ -77,14 +85,16 @@ pub async fn all_teams_report(
     user: ApiUser,
     state: State,
     query: web::Query<PeriodQuery>,
+    by: web::Query<ByQuery>,
 ) -> Result<HttpResponse, AppError> {
     if !user.0.is_admin {
         return Err(AppError::Forbidden);
     }
     let period = query.period()?;
+    let by = by.dimension()?;
     let (catalogue, rules) = (state.catalogue.clone(), state.rules.clone());
     let report = run_db_read(&state.pool, move |conn| {
-        reports::report(conn, &catalogue, &rules, None, period)
+        reports::report_by(conn, &catalogue, &rules, None, period, by)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

@@ -29,8 +29,11 @@ pub struct QuestionDescription {
     pub text: String,
     pub hint: Option<String>,
     pub required: bool,
-    /// The fidelity criterion the question gives evidence for, if any.
+    /// The fidelity criterion (or our own indicator) the question gives evidence for, if any.
     pub criterion: Option<&'static str>,
+    /// For an optional "About you" question: `ethnic_group`, `age_band`, `gender` or
+    /// `disability`, the `by=` of the report's breakdown.
+    pub equality: Option<&'static str>,
     /// Only for `choice` questions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<ChoiceOption>>,
@@ -68,6 +71,7 @@ pub async fn list(_user: ApiUser, state: State) -> HttpResponse {
                         hint: q.hint.clone(),
                         required: q.required,
                         criterion: q.criterion.map(|c| c.code()),
+                        equality: q.equality.map(|d| d.as_str()),
                         options: (q.kind == QuestionKind::Choice).then(|| q.options.clone()),
                     })
                     .collect(),

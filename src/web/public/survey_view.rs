@@ -17,6 +17,8 @@ pub fn form_context(
     errors: &[FieldError],
 ) -> Value {
     let code = lang.code();
+    // The "About you" section opens at its first question, and the page says so.
+    let about_you_from = survey.questions.iter().position(|q| q.equality.is_some());
     let questions: Vec<Value> = survey
         .questions
         .iter()
@@ -52,6 +54,7 @@ pub fn form_context(
             let error = errors.iter().find(|e| e.field == q.id).map(|e| t(lang, &format!("error_{}", e.code)));
             json!({
                 "number": index + 1,
+                "about_you_starts": Some(index) == about_you_from,
                 "id": q.id,
                 "text": q.text_in(code),
                 "hint": q.hint_in(code),

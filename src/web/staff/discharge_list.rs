@@ -220,8 +220,8 @@ pub async fn send(
             AuditAction::InvitationsIssue,
             Some(&team_id),
             &format!(
-                "list rows={} people={} carers={} opted_out={}",
-                sent.rows, sent.people, sent.carers, sent.opted_out
+                "list rows={} people={} carers={} carer_consent={} opted_out={}",
+                sent.rows, sent.people, sent.carers, sent.carers, sent.opted_out
             ),
         )?;
         Ok::<_, AppError>(sent)

@@ -1,16 +1,18 @@
 //! The team dashboard (charts drawn as SVG), the printable fidelity evidence pack, comments,
 //! and CSV exports for signed-in managers.
 
+use super::glance;
 use super::{StaffForm, team_for};
-use crate::analysis::Indicator;
+use crate::analysis::SourceStatus;
 use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::error::AppError;
+use crate::reports::breakdown::ByQuery;
 use crate::reports::build::{Measure, Report};
 use crate::reports::period::PeriodQuery;
 use crate::reports::{self, Period, comments, export};
 use crate::staff::Permission;
-use crate::surveys::Respondent;
+use crate::surveys::{Dimension, Respondent};
 use crate::teams::Team;
 use crate::web::State;
 use crate::web::blocking::{run_db, run_db_read};
@@ -23,21 +25,14 @@ use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn indicator_label(indicator: Indicator) -> &'static str {
-    match indicator {
-        Indicator::Agreement => "All required sources agree",
-        Indicator::Disagreement => "At least one source disagrees",
-        Indicator::InsufficientEvidence => "Not enough evidence yet",
-    }
-}
-
 fn source_label(source: &str) -> &'static str {
     Respondent::parse(source)
         .map(Respondent::label)
         .unwrap_or("Other")
 }
 
-/// The report as template data, with a chart and a table per criterion.
+/// The report as template data, with a chart by source, a trend by month and a table per
+/// criterion.
 fn criteria_view(report: &Report) -> Vec<Value> {
     report
         .criteria
@@ -46,21 +41,46 @@ fn criteria_view(report: &Report) -> Vec<Value> {
             let bars: Vec<Bar> = c
                 .sources
                 .iter()
-                .map(|s| Bar { label: s.source.label().into(), pct: s.figures.agree_pct, low: s.figures.ci_low, high: s.figures.ci_high })
+                .map(|s| Bar {
+                    label: s.source.label().into(),
+                    pct: s.figures.agree_pct,
+                    low: s.figures.ci_low,
+                    high: s.figures.ci_high,
+                    status: SourceStatus::of(&s.figures, report.threshold_pct),
+                })
                 .collect();
             let title = format!("{}: {}", c.criterion, c.criterion.label());
+            let months: Vec<(String, Option<f64>)> = report
+                .criteria_trend
+                .iter()
+                .find(|t| t.criterion == c.criterion)
+                .map(|t| t.months.iter().map(|(m, f)| (m.clone(), f.agree_pct)).collect())
+                .unwrap_or_default();
+            let measure = match c.measure {
+                Measure::Agreement => "agree (4 or 5 of 5)",
+                Measure::YesNo => "answer yes",
+            };
             json!({
                 "criterion": c.criterion.code(),
                 "label": c.criterion.label(),
-                "measure": match c.measure { Measure::Agreement => "agree (4 or 5 of 5)", Measure::YesNo => "answer yes" },
+                "own": c.criterion.is_own_indicator(),
+                "measure": measure,
                 "indicator": c.indicator.as_str(),
-                "indicator_label": indicator_label(c.indicator),
+                "indicator_class": glance::indicator_class(c.indicator),
+                "indicator_label": glance::indicator_label(c.indicator),
                 "missing_sources": c.missing_sources.iter().map(|s| source_label(s)).collect::<Vec<_>>(),
                 "chart": charts::percent_bars(&format!("chart-{}", c.criterion), &title, &bars, report.threshold_pct),
+                "trend_chart": charts::month_bars(
+                    &format!("trend-{}", c.criterion),
+                    &format!("{}: % who {measure} by month, every source together", c.criterion),
+                    &months,
+                    Some(report.threshold_pct),
+                ),
                 "sources": c.sources.iter().map(|s| json!({
                     "source": s.source.label(),
                     "n": s.figures.n, "agree": s.figures.agree, "agree_pct": s.figures.agree_pct,
                     "ci_low": s.figures.ci_low, "ci_high": s.figures.ci_high, "suppressed": s.figures.suppressed,
+                    "words": SourceStatus::of(&s.figures, report.threshold_pct).words(),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -99,9 +119,10 @@ fn report_view(team: &Team, period: &Period, report: &Report) -> Value {
         "responses_total_shown": report.responses.total.is_some(),
         "invitations_issued": report.invitations_issued,
         "response_rate_pct": report.response_rate_pct,
+        "glance": glance::table(report),
         "criteria": criteria_view(report),
         "fft": report.fft,
-        "fft_chart": charts::month_bars("chart-fft", "Friends and Family Test: % positive by month", &fft_months),
+        "fft_chart": charts::month_bars("chart-fft", "Friends and Family Test: % positive by month", &fft_months, None),
         "fft_trend": report.fft_trend.iter().map(|m| json!({ "month": m.month, "total": m.figures.total, "positive_pct": m.figures.positive_pct, "negative_pct": m.figures.negative_pct })).collect::<Vec<_>>(),
         "sentiment": report.sentiment,
         "sentiment_chart": charts::sentiment_rows("chart-sentiment", "Comments by month and sentiment", &sentiment_months),
@@ -112,7 +133,12 @@ fn report_view(team: &Team, period: &Period, report: &Report) -> Value {
     })
 }
 
-async fn load_report(state: &State, team: &Team, period: Period) -> Result<Report, AppError> {
+async fn load_report(
+    state: &State,
+    team: &Team,
+    period: Period,
+    by: Option<Dimension>,
+) -> Result<Report, AppError> {
     let (catalogue, rules, id, code) = (
         state.catalogue.clone(),
         state.rules.clone(),
@@ -120,17 +146,19 @@ async fn load_report(state: &State, team: &Team, period: Period) -> Result<Repor
         team.code.clone(),
     );
     run_db_read(&state.pool, move |conn| {
-        reports::report(conn, &catalogue, &rules, Some((&id, &code)), period)
+        reports::report_by(conn, &catalogue, &rules, Some((&id, &code)), period, by)
     })
     .await
 }
 
-/// The dashboard.
+/// The dashboard: at a glance first (criteria by source, urgent comments, overdue actions),
+/// then the charts, and the equality breakdown (`?by=`, ethnic group by default).
 pub async fn dashboard(
     state: State,
     signed_in: SignedIn,
     code: web::Path<String>,
     query: web::Query<PeriodQuery>,
+    by: web::Query<ByQuery>,
 ) -> Result<HttpResponse, PageError> {
     let team = team_for(
         &state,
@@ -140,15 +168,25 @@ pub async fn dashboard(
     )
     .await?;
     let period = query.period()?;
-    let report = load_report(&state, &team, period).await?;
+    let by = by.dimension()?.unwrap_or(Dimension::EthnicGroup);
+    let report = load_report(&state, &team, period, Some(by)).await?;
     let mut context = report_view(&team, &period, &report);
     context["title"] = json!(format!("Dashboard: {}", team.name));
+    if let Some(b) = &report.breakdown {
+        context["breakdown"] = glance::breakdown(b, report.threshold_pct);
+    }
     let team_id = team.id.clone();
-    let waiting = run_db_read(&state.pool, move |conn| {
-        crate::submissions::staging::count_waiting(conn, Some(&team_id))
+    let (waiting, urgent) = run_db_read(&state.pool, move |conn| {
+        let waiting = crate::submissions::staging::count_waiting(conn, Some(&team_id))?;
+        let urgent = crate::urgent::waiting_by_team(conn)?
+            .get(&team_id)
+            .copied()
+            .unwrap_or(0);
+        Ok::<_, diesel::result::Error>((waiting, urgent))
     })
     .await?;
     context["waiting"] = json!(waiting);
+    context["urgent_waiting"] = json!(urgent);
     context["next_release"] = json!(next_release_words(state.settings.release_time));
     Ok(state.page(
         "pages/dashboard",
@@ -171,12 +209,15 @@ fn next_release_words(release_time: chrono::NaiveTime) -> String {
 /// Criteria each theme speaks to, for picking representative comments in the pack.
 fn themes_for(criterion: &str) -> &'static [&'static str] {
     match criterion {
-        "13e" => &["family"],
+        "13e" | "13c" | "13d" | "carer_support" => &["family"],
         "20b" => &["kindness", "practical"],
+        "20c" => &["practical"],
         "21d" => &["communication", "family"],
         "22d" => &["kindness"],
-        "26e" => &["discharge"],
+        "26e" | "25e" | "25f" | "joint_crisis_plan" => &["discharge"],
         "34e" => &["practical", "continuity"],
+        "relationship" => &["continuity", "communication", "kindness"],
+        "12d" | "12f" => &["waiting", "communication"],
         _ => &[],
     }
 }
@@ -197,7 +238,7 @@ pub async fn evidence_pack(
     )
     .await?;
     let period = query.period()?;
-    let report = load_report(&state, &team, period).await?;
+    let report = load_report(&state, &team, period, None).await?;
     let (catalogue, min_n, team_id, actor) = (
         state.catalogue.clone(),
         state.rules.min_n,
@@ -226,16 +267,23 @@ pub async fn evidence_pack(
     .await?;
     let mut context = report_view(&team, &period, &report);
     if let Some(criteria) = context["criteria"].as_array_mut() {
+        // The pack is one document: each comment is quoted once, under the first criterion
+        // it speaks to, and no text twice.
+        let mut quoted: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for c in criteria {
             let code = c["criterion"].as_str().unwrap_or_default().to_string();
             let wanted = themes_for(&code);
-            let picked: Vec<&str> = listed
-                .comments
-                .iter()
-                .filter(|m| m.themes.iter().any(|t| wanted.contains(&t.as_str())))
-                .take(3)
-                .map(|m| m.text.as_str())
-                .collect();
+            let mut picked: Vec<&str> = Vec::new();
+            for m in &listed.comments {
+                if picked.len() == 3 {
+                    break;
+                }
+                if m.themes.iter().any(|t| wanted.contains(&t.as_str()))
+                    && quoted.insert(m.text.as_str())
+                {
+                    picked.push(m.text.as_str());
+                }
+            }
             c["comments"] = json!(picked);
         }
     }

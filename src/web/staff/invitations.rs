@@ -6,6 +6,7 @@ use crate::concerns::audit;
 use crate::concerns::audit::AuditAction;
 use crate::contacts::UkMobile;
 use crate::error::AppError;
+use crate::invitations::consent::CarerConsent;
 use crate::invitations::{
     self, Batch, Channel, InviteContact, InviteEmail, IssuedLink, MAX_BATCH, short_code,
 };
@@ -65,6 +66,8 @@ fn form_page(
         "emails_error": error("emails"),
         "mode_error": error("mode"),
         "can_run_rounds": rounds_too,
+        "carer_consent_error": error("carer_consent"),
+        "carer_consent": values.get("carer_consent").is_some_and(|v| v == "yes"),
     });
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -165,6 +168,7 @@ pub async fn issue(
     // Each planned batch: (who it is for, questionnaire, printed count, or contacts to send to).
     let mut plans: Vec<(String, Arc<SurveyVersion>, usize, Vec<InviteContact>)> = Vec::new();
     let mut errors: Vec<(&str, String)> = Vec::new();
+    let consent_ticked = form.get("carer_consent") == "yes";
     match form.get("mode") {
         "pair" => {
             let (su, carer) = discharge_pair(&state, &team)?;
@@ -244,6 +248,17 @@ pub async fn issue(
         }
         _ => errors.push(("mode", "Choose what to issue".into())),
     }
+    // A carer is contacted only with the person's agreement and no safeguarding reason not to.
+    let mut consents = Vec::with_capacity(plans.len());
+    for (_, version, _, _) in &plans {
+        match CarerConsent::check(version.survey.respondent, consent_ticked) {
+            Ok(consent) => consents.push(consent),
+            Err(missing) => {
+                errors.push(("carer_consent", missing.to_string()));
+                break;
+            }
+        }
+    }
     if !errors.is_empty() {
         return Ok(form_page(&state, &signed_in, &team, &form.0, &errors));
     }
@@ -288,7 +303,7 @@ pub async fn issue(
         let mut cards = Vec::new();
         let mut queued = 0;
         let mut opted_out = 0;
-        for (who, version, count, contacts) in &plans {
+        for ((who, version, count, contacts), consent) in plans.iter().zip(&consents) {
             let batch = Batch {
                 team_id: &team_id,
                 survey_version_id: &version.id,
@@ -310,8 +325,10 @@ pub async fn issue(
                 AuditAction::InvitationsIssue,
                 Some(&team_id),
                 &format!(
-                    "survey={} links={} messages={sent} opted_out={skipped}",
-                    version.survey.slug, count
+                    "survey={} links={} messages={sent} opted_out={skipped}{}",
+                    version.survey.slug,
+                    count,
+                    consent.audit_note(count + sent)
                 ),
             )?;
         }

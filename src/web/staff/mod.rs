@@ -7,6 +7,7 @@ mod audit_log;
 mod concerns;
 mod discharge_list;
 mod evidence;
+mod glance;
 mod home;
 mod invitations;
 mod opt_outs;

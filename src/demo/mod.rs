@@ -1,6 +1,11 @@
 //! `serve --demo`: a demo organisation in the embedded database, so a newcomer sees a full
-//! dashboard at once. Three teams, about two thousand responses over twelve months, concerns
-//! and actions in various states, and comments on every theme. Loaded once; never on PostgreSQL.
+//! dashboard at once. Three teams, about two thousand responses over twelve months released
+//! in monthly batches, concerns and actions in various states, comments on every theme (each
+//! used once per team), "About you" answers, and results that show every status.
+//! Loaded once; never on PostgreSQL.
+
+mod answers;
+mod comments;
 
 use crate::concerns::actions::{self, ActionChange, NewAction};
 use crate::concerns::{self, ConcernSource, Summary};
@@ -12,7 +17,7 @@ use crate::surveys::{Catalogue, QuestionKind, SurveyVersion};
 use crate::teams::{self, TeamCode};
 use crate::text::RiskTerms;
 use crate::text::themes::Theme;
-use chrono::TimeDelta;
+use chrono::{Datelike, TimeDelta};
 use diesel::Connection;
 use std::sync::Arc;
 
@@ -37,24 +42,6 @@ impl Dice {
     }
 }
 
-pub(crate) const COMMENTS: &[&str] = &[
-    "The staff were kind and treated me with respect every time they came.",
-    "Nobody called me back for three days when I rang the team.",
-    "They listened to my family and included my mum in the plans.",
-    "I saw a different person at nearly every visit, which was hard.",
-    "The nurse explained my medication clearly and checked on side effects.",
-    "I was not told about other services when the team stopped visiting.",
-    "They helped me sort out my benefits and talk to my landlord.",
-    "Visits were often late and nobody phoned to say so.",
-    "I felt heard for the first time in a long time.",
-    "The leaflet about where to get help after discharge was really useful.",
-    "I felt rushed and not listened to.",
-    "My carer was kept informed and that made a big difference.",
-    "It was ok.",
-    "Waiting for the first visit took too long.",
-    "Communication between the team and my GP was good.",
-];
-
 fn pick_scale(d: &mut Dice, goodness: u64) -> String {
     // Mostly agree, some neutral, a few disagree; goodness shifts the mix per team.
     let roll = d.below(100);
@@ -72,6 +59,8 @@ fn pick_scale(d: &mut Dice, goodness: u64) -> String {
     v.to_string()
 }
 
+/// Answers of one made-up response, for the report benchmark, which does not mind a comment
+/// said twice. The demo itself answers through `answers::Answering`.
 pub(crate) fn answers_for(version: &SurveyVersion, d: &mut Dice, goodness: u64) -> Vec<Answer> {
     let mut out = Vec::new();
     for q in &version.survey.questions {
@@ -97,13 +86,14 @@ pub(crate) fn answers_for(version: &SurveyVersion, d: &mut Dice, goodness: u64) 
                 if d.below(3) != 0 {
                     continue;
                 }
-                AnswerValue::Text(COMMENTS[d.below(COMMENTS.len() as u64) as usize].to_string())
+                AnswerValue::Text(comments::Comments::any(d).to_string())
             }
         };
         out.push(Answer {
             question_id: q.id.clone(),
             kind: q.kind,
             value,
+            equality: q.equality,
         });
     }
     out
@@ -128,75 +118,83 @@ pub fn load(
     let today = crate::db::today();
     let mut dice = Dice(0x5EED_CAFE_F00D_0001);
     let mut grants = Vec::new();
-    for (code, name, goodness, count) in [
-        ("DEMO-NORTH", "North crisis team", 5_u64, 720_u32),
-        ("DEMO-SOUTH", "South home treatment team", 2, 680),
-        ("DEMO-EAST", "East crisis team", 0, 640),
-    ] {
+    for profile in &answers::TEAMS {
         let team = teams::add(
             conn,
-            &TeamCode::parse(code).map_err(anyhow::Error::msg)?,
-            name,
+            &TeamCode::parse(profile.code).map_err(anyhow::Error::msg)?,
+            profile.name,
         )?;
         teams::set_crisis_line(
             conn,
             &team.id,
-            Some(&format!("{name}: call 0300 555 0100, day or night")),
+            Some(&format!(
+                "{}: call 0300 555 0100, day or night",
+                profile.name
+            )),
+        )?;
+        crate::urgent::set_duty_contact(
+            conn,
+            &team.id,
+            Some(Some(&format!(
+                "duty.{}@example.org",
+                profile.code.trim_start_matches("DEMO-").to_lowercase()
+            ))),
+            None,
         )?;
         grants.push((team.id.clone(), Role::Manager));
+        let mut answering = answers::Answering::new(profile, &mut dice);
         conn.transaction(|conn| {
             let mut tally = crate::totals::Tally::default();
-            for i in 0..count {
-                // Spread over the last twelve months; service users most, partners fewest.
-                let received_on = today - TimeDelta::days(i64::from(i) * 365 / i64::from(count));
-                let group_roll = dice.below(100);
-                let respondent = match group_roll {
-                    0..=49 => crate::surveys::Respondent::ServiceUser,
-                    50..=74 => crate::surveys::Respondent::Carer,
-                    75..=89 => crate::surveys::Respondent::Staff,
-                    _ => crate::surveys::Respondent::Partner,
-                };
-                let Some(version) = versions.iter().find(|v| v.survey.respondent == respondent)
-                else {
-                    continue;
-                };
-                let given = answers_for(version, &mut dice, goodness);
-                let channel = ["email", "printed", "other"][dice.below(3) as usize];
-                let new = NewResponse {
-                    team_id: &team.id,
-                    survey_version_id: &version.id,
-                    respondent,
-                    channel,
-                    received_on,
-                };
-                let stored = responses::store(
-                    conn,
-                    &new,
-                    &responses::Prepared::new(&given, &rules),
-                    &mut tally,
-                )?;
-                concerns::raise_from_response(conn, &team.id, &stored, received_on)?;
-            }
-            tally.write(conn)?;
+            // Twelve months, each group released as one batch a month, as the service would:
+            // every month's count for a group is at least min_n, so every cell is shown.
             for month_back in 0..12_u32 {
-                let month = today
+                let first = today
                     .checked_sub_months(chrono::Months::new(month_back))
+                    .and_then(|d| d.with_day(1))
                     .unwrap_or(today);
-                let issued = i64::from(count) / 12 * 5 / 3;
+                for (slot, (respondent, count)) in profile.per_month.iter().enumerate() {
+                    let received_on = (first + TimeDelta::days(3 + 7 * slot as i64)).min(today);
+                    let Some(version) =
+                        versions.iter().find(|v| v.survey.respondent == *respondent)
+                    else {
+                        continue;
+                    };
+                    for _ in 0..*count {
+                        let given = answering.answers(version, &mut dice);
+                        let channel = ["email", "printed", "other"][dice.below(3) as usize];
+                        let new = NewResponse {
+                            team_id: &team.id,
+                            survey_version_id: &version.id,
+                            respondent: *respondent,
+                            channel,
+                            received_on,
+                        };
+                        let stored = responses::store(
+                            conn,
+                            &new,
+                            &responses::Prepared::new(&given, &rules),
+                            &mut tally,
+                        )?;
+                        concerns::raise_from_response(conn, &team.id, &stored, received_on)?;
+                    }
+                }
+                let month_total: u32 = profile.per_month.iter().map(|(_, n)| n).sum();
                 crate::totals::add_invitations(
                     conn,
                     &team.id,
-                    &crate::totals::month_of(month),
+                    &crate::totals::month_of(first),
                     &versions[0].id,
-                    issued,
+                    i64::from(month_total) * 5 / 3,
                 )?;
             }
+            tally.write(conn)?;
             // Hand-logged concerns with actions in every state.
             let logged = [
                 ("complaint", "Calls not returned at weekends"),
                 ("pals", "Family not told when visits were moved"),
                 ("audit", "Discharge letters missing crisis numbers"),
                 ("staff", "Handover notes too brief between shifts"),
+                ("complaint", "A different worker at almost every visit"),
             ];
             for (n, (source, summary)) in logged.iter().enumerate() {
                 let source =
@@ -213,16 +211,33 @@ pub fn load(
                 let action = actions::add(conn, &concern, &new)?;
                 let current = actions::find(conn, &action)?
                     .ok_or_else(|| anyhow::anyhow!("demo action vanished"))?;
+                // "You said" and "We did" are the page's own labels: the wording follows them.
                 let change = match n {
                     0 => ActionChange {
                         status: Some("done".into()),
                         outcome: Some("Weekend call-back rota started".into()),
                         publishable: Some(true),
                         public_you_said: Some(
-                            "You said calls at weekends were not returned.".into(),
+                            "Calls to the team at weekends were not returned.".into(),
                         ),
                         public_wording: Some(
-                            "We now have a named person returning calls every weekend.".into(),
+                            "A named member of staff now returns calls every weekend, the same day."
+                                .into(),
+                        ),
+                        ..ActionChange::default()
+                    },
+                    4 => ActionChange {
+                        status: Some("done".into()),
+                        outcome: Some("Rotas planned around each person's key workers".into()),
+                        publishable: Some(true),
+                        public_you_said: Some(
+                            "A different worker came to almost every visit, so you had to keep \
+                             repeating your story."
+                                .into(),
+                        ),
+                        public_wording: Some(
+                            "Each person now has two key workers, who make most of the visits."
+                                .into(),
                         ),
                         ..ActionChange::default()
                     },
