@@ -587,3 +587,42 @@ pub fn fft_submission_csv(
     }
     finish(w)
 }
+
+/// Staff corrections of comment sentiment, as `text,sentiment`: the file `crt-feedback text
+/// evaluate` reads, for checking the model on a Trust's own comments and for future training.
+/// Every team, from shown cells only, in the order of the text so nothing says when each
+/// comment came.
+pub fn corrections_csv(
+    conn: &mut DbConnection,
+    period: &Period,
+    min_n: u32,
+) -> anyhow::Result<String> {
+    use crate::db::schema::comments;
+    let (first, last) = period.months();
+    let cells = Cells::load(conn, None, (&first, &last), min_n)?;
+    let rows: Vec<(String, String, chrono::NaiveDate, String, Option<String>)> = comments::table
+        .filter(comments::sentiment_corrected.is_not_null())
+        .filter(comments::received_on.between(period.from, period.to))
+        .select((
+            comments::team_id,
+            comments::respondent,
+            comments::received_on,
+            comments::body,
+            comments::sentiment_corrected,
+        ))
+        .load(conn)?;
+    let mut shown: Vec<(String, String)> = rows
+        .into_iter()
+        .filter(|(team, group, day, _, _)| {
+            cells.shows(team, &day.format("%Y-%m").to_string(), group)
+        })
+        .filter_map(|(_, _, _, text, label)| label.map(|label| (text, label)))
+        .collect();
+    shown.sort();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["text", "sentiment"])?;
+    for (text, label) in shown {
+        w.write_record([text, label])?;
+    }
+    finish(w)
+}

@@ -419,6 +419,64 @@ async fn comments_are_shown_only_for_groups_of_five_and_corrections_count() {
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
+
+    // The corrections go out as the file `crt-feedback text evaluate` reads: admins only, from
+    // shown cells only, even for a label set on a comment nobody may read.
+    {
+        use crt_feedback::db::schema::comments as c;
+        use diesel::prelude::*;
+        let changed = diesel::update(c::table.filter(c::body.like("%identifiable%")))
+            .set(c::sentiment_corrected.eq(Some("positive")))
+            .execute(&mut app.conn())
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let path = "/api/v1/comments/corrections.csv";
+    let refused = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        403,
+        "a manager may not export corrections"
+    );
+    let admin = app.add_user("admin@example.org", None, &[]);
+    let res = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = res.text().await.unwrap();
+    assert_eq!(
+        csv,
+        "text,sentiment\nNobody called me back for three days,neutral\n"
+    );
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &csv).unwrap();
+    let evaluated = std::process::Command::new(env!("CARGO_BIN_EXE_crt-feedback"))
+        .args(["text", "evaluate"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    assert!(
+        evaluated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&evaluated.stderr)
+    );
+    assert!(String::from_utf8_lossy(&evaluated.stdout).contains("model"));
 }
 
 #[actix_web::test]

@@ -85,6 +85,7 @@ async fn every_route_checks_role_and_team() {
             let own = index == 0;
             let (concern, action) = (&fx.concern[index], &fx.action[index]);
             let secret = format!("{team} secret summary");
+            let admin_only = if matches!(who, Who::Admin) { 200 } else { 403 };
             // API routes.
             let api: Vec<(&str, String, Option<serde_json::Value>, u16)> = vec![
                 ("GET", "/api/v1/surveys".into(), None, 200),
@@ -129,6 +130,16 @@ async fn every_route_checks_role_and_team() {
                     format!("/api/v1/teams/{team}"),
                     Some(json!({"urgent_email": "duty@example.org"})),
                     expect(who, own, 200, 403, false),
+                ),
+                // Organisation-wide files: admins only, whichever team's loop asks.
+                ("GET", "/api/v1/report".into(), None, admin_only),
+                ("GET", "/api/v1/fft-return.csv".into(), None, admin_only),
+                ("GET", "/api/v1/fft-submission.csv".into(), None, admin_only),
+                (
+                    "GET",
+                    "/api/v1/comments/corrections.csv".into(),
+                    None,
+                    admin_only,
                 ),
             ];
             for (method, path, body, want) in api {

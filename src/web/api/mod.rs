@@ -59,6 +59,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             // Last of the team routes, so the named ones above match first.
             .route("/teams/{code}/{file}", web::get().to(reports::team_csv))
+            .route(
+                "/comments/corrections.csv",
+                web::get().to(reports::corrections),
+            )
             .route("/comments/{id}", web::patch().to(reports::correct_comment))
             .default_service(web::to(|| async {
                 AppError::NotFound("route").error_response()

@@ -42,6 +42,7 @@ impl Modify for ApiKeys {
         reports::all_teams_report,
         reports::all_teams_fft_return,
         reports::fft_submission,
+        reports::corrections,
         reports::team_comments,
         reports::team_csv,
         reports::correct_comment,

@@ -151,6 +151,45 @@ pub async fn all_teams_fft_return(
     Ok(csv_response("fft-return.csv", csv))
 }
 
+/// `GET /api/v1/comments/corrections.csv`: staff corrections of comment sentiment as
+/// `text,sentiment`, the file `crt-feedback text evaluate` reads (admins; audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/comments/corrections.csv",
+    tag = "reports",
+    security(("api_key" = [])),
+    params(crate::reports::period::PeriodQuery),
+    responses(
+        (status = 200, description = "One row per corrected comment from a shown cell, ordered by text", content_type = "text/csv", body = String),
+        (status = 400, description = "The request names the field at fault", body = crate::web::errors::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::web::errors::ErrorBody),
+        (status = 403, description = "Admins only", body = crate::web::errors::ErrorBody),
+    )
+)]
+pub async fn corrections(
+    user: ApiUser,
+    state: State,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !user.0.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let period = query.period()?;
+    let (min_n, actor) = (state.rules.min_n, user.0.audit_label());
+    let csv = run_db(&state.pool, move |conn| {
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::ExportCsv,
+            None,
+            &format!("file=corrections.csv from={} to={}", period.from, period.to),
+        )?;
+        Ok::<_, AppError>(export::corrections_csv(conn, &period, min_n)?)
+    })
+    .await?;
+    Ok(csv_response("corrections.csv", csv))
+}
+
 /// `GET /api/v1/fft-submission.csv`: the organisation's true monthly FFT counts by the month
 /// answers arrived, released or not, for NHS England (admins; audited). Counts only, no team.
 #[utoipa::path(
