@@ -120,35 +120,56 @@ pub async fn all_teams_fft_return(
     state: State,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let (catalogue, min_n) = (state.catalogue.clone(), state.rules.min_n);
+    let org_code = state.settings.org_code.clone();
+    admin_csv(
+        &user,
+        &state,
+        &query,
+        "fft-return.csv",
+        AuditAction::ExportCsv,
+        move |conn, period| {
+            export::fft_return_csv(conn, &catalogue, None, period, min_n, org_code.as_deref())
+        },
+    )
+    .await
+}
+
+/// An organisation-wide file for admins: the period checked, the export recorded in the audit
+/// log in the transaction that reads it, then the file built.
+async fn admin_csv<F>(
+    user: &ApiUser,
+    state: &State,
+    query: &PeriodQuery,
+    file: &'static str,
+    action: AuditAction,
+    build: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(
+            &mut crate::db::DbConnection,
+            &crate::reports::period::Period,
+        ) -> anyhow::Result<String>
+        + Send
+        + 'static,
+{
     if !user.0.is_admin {
         return Err(AppError::Forbidden);
     }
     let period = query.period()?;
-    let (catalogue, min_n, actor) = (
-        state.catalogue.clone(),
-        state.rules.min_n,
-        user.0.audit_label(),
-    );
-    let org_code = state.settings.org_code.clone();
+    let actor = user.0.audit_label();
     let csv = run_db(&state.pool, move |conn| {
         audit::record(
             conn,
             &actor,
-            AuditAction::ExportCsv,
+            action,
             None,
-            &format!("file=fft-return.csv from={} to={}", period.from, period.to),
+            &format!("file={file} from={} to={}", period.from, period.to),
         )?;
-        Ok::<_, AppError>(export::fft_return_csv(
-            conn,
-            &catalogue,
-            None,
-            &period,
-            min_n,
-            org_code.as_deref(),
-        )?)
+        Ok::<_, AppError>(build(conn, &period)?)
     })
     .await?;
-    Ok(csv_response("fft-return.csv", csv))
+    Ok(csv_response(file, csv))
 }
 
 /// `GET /api/v1/comments/corrections.csv`: staff corrections of comment sentiment as
@@ -171,23 +192,16 @@ pub async fn corrections(
     state: State,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if !user.0.is_admin {
-        return Err(AppError::Forbidden);
-    }
-    let period = query.period()?;
-    let (min_n, actor) = (state.rules.min_n, user.0.audit_label());
-    let csv = run_db(&state.pool, move |conn| {
-        audit::record(
-            conn,
-            &actor,
-            AuditAction::ExportCsv,
-            None,
-            &format!("file=corrections.csv from={} to={}", period.from, period.to),
-        )?;
-        Ok::<_, AppError>(export::corrections_csv(conn, &period, min_n)?)
-    })
-    .await?;
-    Ok(csv_response("corrections.csv", csv))
+    let min_n = state.rules.min_n;
+    admin_csv(
+        &user,
+        &state,
+        &query,
+        "corrections.csv",
+        AuditAction::ExportCsv,
+        move |conn, period| export::corrections_csv(conn, period, min_n),
+    )
+    .await
 }
 
 /// `GET /api/v1/fft-submission.csv`: the organisation's true monthly FFT counts by the month
@@ -210,28 +224,16 @@ pub async fn fft_submission(
     state: State,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if !user.0.is_admin {
-        return Err(AppError::Forbidden);
-    }
-    let period = query.period()?;
-    let actor = user.0.audit_label();
     let org_code = state.settings.org_code.clone();
-    let csv = run_db(&state.pool, move |conn| {
-        audit::record(
-            conn,
-            &actor,
-            AuditAction::ExportSubmission,
-            None,
-            &format!("from={} to={}", period.from, period.to),
-        )?;
-        Ok::<_, AppError>(export::fft_submission_csv(
-            conn,
-            &period,
-            org_code.as_deref(),
-        )?)
-    })
-    .await?;
-    Ok(csv_response("fft-submission.csv", csv))
+    admin_csv(
+        &user,
+        &state,
+        &query,
+        "fft-submission.csv",
+        AuditAction::ExportSubmission,
+        move |conn, period| export::fft_submission_csv(conn, period, org_code.as_deref()),
+    )
+    .await
 }
 
 /// `GET /api/v1/teams/{code}/{file}` for `report.csv`, `answers.csv` and `fft-return.csv`.
