@@ -419,15 +419,53 @@ async fn welsh_journey(app: &TestApp, b: &Browser, key: &str) {
     b.screenshot("welsh-thanks").await;
 }
 
+/// A tablet at the team's base: its questionnaire (timed, the one exception to axe's
+/// `meta-refresh` rule), sent, thanked without a timer, and a fresh questionnaire for the next
+/// person from the button.
+async fn tablet_journey(app: &TestApp, b: &Browser, key: &str, tablet: &str) {
+    b.client.goto(&app.url(tablet)).await.unwrap();
+    assert!(b.has_text("15 minutes").await, "the page says it is timed");
+    b.axe_except("tablet questionnaire", &["meta-refresh"])
+        .await;
+    b.screenshot("tablet-start").await;
+    let answers = full_answers(app, key, "service-user").await;
+    fill(b, &answers).await;
+    submit(b).await;
+    assert!(b.has_text("Thank you").await, "thanked on the tablet");
+    let timed = b
+        .client
+        .find_all(Locator::Css("meta[http-equiv=\"refresh\"]"))
+        .await
+        .unwrap();
+    assert!(timed.is_empty(), "the thank-you page is not timed");
+    b.axe("tablet thank-you page").await;
+    b.screenshot("tablet-thanks").await;
+    b.click("a.button[href^=\"/k/\"]").await;
+    let fresh = b
+        .client
+        .find(Locator::Css("textarea[name=\"fft_reason\"]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(fresh.as_deref(), Some(""), "the next person starts blank");
+}
+
 #[actix_web::test]
 async fn journeys_work_and_pass_axe_at_phone_and_desktop_widths() {
     let Some(b) = harness::start().await else {
         return;
     };
     let app = spawn_app().await;
-    app.add_team("NORTH");
+    let north = app.add_team("NORTH");
     let key = app.add_user("manager@example.org", Some(Role::Manager), &["NORTH"]);
     app.add_user("clinician@example.org", Some(Role::Clinician), &["NORTH"]);
+    let tablet = format!(
+        "/k/{}",
+        crt_feedback::tablets::register(&mut app.conn(), &north, "Reception", "service-user")
+            .unwrap()
+    );
     let catalogue = crt_feedback::surveys::Catalogue::new(
         crt_feedback::surveys::load_definitions(None).unwrap(),
     );
@@ -441,6 +479,7 @@ async fn journeys_work_and_pass_axe_at_phone_and_desktop_widths() {
         manager_journey(&app, &b, size.0).await;
         glance_journey(&app, &b).await;
         welsh_journey(&app, &b, &key).await;
+        tablet_journey(&app, &b, &key, &tablet).await;
         for page in ["/", "/privacy", "/accessibility", "/privacy?lang=cy"] {
             b.client.goto(&app.url(page)).await.unwrap();
             b.axe(page).await;

@@ -1,7 +1,7 @@
 //! `/k/{token}`: a tablet at a team's base. Each visit opens a fresh questionnaire that can be
-//! sent once; the page goes back to the start two minutes after it opened, and a while after
-//! sending, so the next person never sees the last one's answers. No JavaScript is needed: a
-//! page refresh does it, and the page says so.
+//! sent once. A questionnaire left on the screen goes back to the start fifteen minutes after it
+//! opened (a page refresh, no JavaScript; the page says so), so the next person never sees the
+//! last one's answers; after sending, a button starts the next one.
 
 use super::survey_view::form_context;
 use crate::error::AppError;
@@ -22,10 +22,10 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// How long a questionnaire stays on the screen before the tablet goes back to the start.
-const IDLE_SECONDS: u32 = 120;
-/// How long the thank-you page (with the help numbers) stays before the start comes back.
-const THANKS_SECONDS: u32 = 60;
+/// How long a questionnaire stays on the screen before the tablet goes back to the start: three
+/// times the longest questionnaire's reading-and-answering estimate (under five minutes), so a
+/// slow reader is not cut off, while a questionnaire left half done does not wait all day.
+const IDLE_SECONDS: u32 = 15 * 60;
 
 struct OnTablet {
     tablet: Tablet,
@@ -156,8 +156,9 @@ pub async fn submit(
             let context = json!({
                 "title": t(on.lang, "thanks_title"),
                 "urgent": urgent,
-                "refresh_url": format!("/k/{token}"),
-                "refresh_seconds": THANKS_SECONDS,
+                // No timed refresh here: nothing of the answers is on this page, and someone in
+                // crisis may be reading the help numbers. The next person starts from a button.
+                "next_url": format!("/k/{token}"),
             });
             Ok(state.page("pages/thank_you", StatusCode::OK, context, &on.chrome))
         }
