@@ -3,7 +3,7 @@
 //! audited and takes effect at the next request.
 
 use super::StaffForm;
-use super::admin::{admin_only, back, render};
+use super::admin::{admin_change, admin_only, back, render};
 use crate::concerns::audit::{self, AuditAction};
 use crate::error::AppError;
 use crate::staff::{self, api_keys};
@@ -55,24 +55,20 @@ pub async fn enable(
     id: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    admin_only(&signed_in)?;
-    StaffForm::checked(&signed_in, form)?;
     let id = id.into_inner();
-    let actor = signed_in.user.audit_label();
-    run_db(&state.pool, move |conn| {
+    admin_change(&state, &signed_in, form, move |conn, actor| {
         if staff::offboarding::enable(conn, &id)? {
             audit::record(
                 conn,
-                &actor,
+                actor,
                 AuditAction::UserEnable,
                 None,
                 &format!("user={id}"),
             )?;
         }
-        Ok::<_, AppError>(())
+        Ok(())
     })
-    .await?;
-    Ok(back())
+    .await
 }
 
 /// Clears the failed sign-ins of an account's address, from every client.
@@ -82,24 +78,20 @@ pub async fn unlock(
     id: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    admin_only(&signed_in)?;
-    StaffForm::checked(&signed_in, form)?;
     let id = id.into_inner();
-    let actor = signed_in.user.audit_label();
-    run_db(&state.pool, move |conn| {
+    admin_change(&state, &signed_in, form, move |conn, actor| {
         let email = staff::email_of(conn, &id)?.ok_or(AppError::NotFound("user"))?;
         let cleared = staff::sign_in::clear_address(conn, &email)?;
         audit::record(
             conn,
-            &actor,
+            actor,
             AuditAction::UserUnlock,
             None,
             &format!("user={id} clients={cleared}"),
         )?;
-        Ok::<_, AppError>(())
+        Ok(())
     })
-    .await?;
-    Ok(back())
+    .await
 }
 
 /// Takes a user's role in one team away.
@@ -109,25 +101,21 @@ pub async fn remove_role(
     path: web::Path<(String, String)>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    admin_only(&signed_in)?;
-    StaffForm::checked(&signed_in, form)?;
     let (id, code) = path.into_inner();
-    let actor = signed_in.user.audit_label();
-    run_db(&state.pool, move |conn| {
+    admin_change(&state, &signed_in, form, move |conn, actor| {
         let team = crate::teams::find_by_code(conn, &code)?.ok_or(AppError::NotFound("team"))?;
         if staff::offboarding::remove_role(conn, &id, &team.id)? {
             audit::record(
                 conn,
-                &actor,
+                actor,
                 AuditAction::UserRemoveRole,
                 Some(&team.id),
                 &format!("user={id} team={}", team.code),
             )?;
         }
-        Ok::<_, AppError>(())
+        Ok(())
     })
-    .await?;
-    Ok(back())
+    .await
 }
 
 /// Revokes one API key.
@@ -137,15 +125,12 @@ pub async fn revoke_key(
     id: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    admin_only(&signed_in)?;
-    StaffForm::checked(&signed_in, form)?;
     let id = id.into_inner();
-    let actor = signed_in.user.audit_label();
-    run_db(&state.pool, move |conn| {
+    admin_change(&state, &signed_in, form, move |conn, actor| {
         match api_keys::revoke(conn, &id)? {
             api_keys::Revoked::Now { user_id } => audit::record(
                 conn,
-                &actor,
+                actor,
                 AuditAction::ApiKeyRevoke,
                 None,
                 &format!("user={user_id} key={id}"),
@@ -153,8 +138,7 @@ pub async fn revoke_key(
             api_keys::Revoked::Already { .. } => {}
             api_keys::Revoked::NoSuchKey => return Err(AppError::NotFound("API key")),
         }
-        Ok::<_, AppError>(())
+        Ok(())
     })
-    .await?;
-    Ok(back())
+    .await
 }

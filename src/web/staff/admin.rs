@@ -157,6 +157,24 @@ pub async fn show(state: State, signed_in: SignedIn) -> Result<HttpResponse, Pag
 }
 
 /// Back to the admin page after a change.
+/// An admin-page change with nothing to check but the role and the form's CSRF token: `change`
+/// runs in one transaction with the admin's audit label, then back to the admin page.
+pub(super) async fn admin_change<F>(
+    state: &State,
+    signed_in: &SignedIn,
+    form: web::Form<HashMap<String, String>>,
+    change: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: FnOnce(&mut crate::db::DbConnection, &str) -> Result<(), AppError> + Send + 'static,
+{
+    admin_only(signed_in)?;
+    StaffForm::checked(signed_in, form)?;
+    let actor = signed_in.user.audit_label();
+    run_db(&state.pool, move |conn| change(conn, &actor)).await?;
+    Ok(back())
+}
+
 pub(super) fn back() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, "/staff/admin"))
@@ -492,23 +510,19 @@ pub async fn revoke_tablet(
     id: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    admin_only(&signed_in)?;
-    StaffForm::checked(&signed_in, form)?;
     let id = id.into_inner();
-    let actor = signed_in.user.audit_label();
-    run_db(&state.pool, move |conn| {
+    admin_change(&state, &signed_in, form, move |conn, actor| {
         let tablet = crate::tablets::revoke(conn, &id)?.ok_or(AppError::NotFound("tablet"))?;
         audit::record(
             conn,
-            &actor,
+            actor,
             AuditAction::TabletRevoke,
             Some(&tablet.team_id),
             "",
         )?;
-        Ok::<_, AppError>(())
+        Ok(())
     })
-    .await?;
-    Ok(back())
+    .await
 }
 
 /// Sets the sizes that cap a team's survey rounds: how many staff it has and how many partner
